@@ -1,0 +1,68 @@
+"""ISO 3166 codes: validation against the standard, loaded only when first needed."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import cache
+
+COUNTRY_PATTERN = r"^[A-Za-z]{2}$"
+TERRITORY_PATTERN = r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$"
+_TERRITORY = re.compile(TERRITORY_PATTERN)
+
+
+@cache
+def _countries() -> frozenset[str]:
+    import pycountry  # noqa: PLC0415 - its tables cost ~20 ms; only bad or new codes need them
+
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+@cache
+def _subdivisions() -> frozenset[str]:
+    import pycountry  # noqa: PLC0415
+
+    return frozenset(s.code for s in pycountry.subdivisions)
+
+
+@cache
+def subdivisions_of(country: str) -> frozenset[str]:
+    return frozenset(code for code in _subdivisions() if code.startswith(country + "-"))
+
+
+def country_of(territory: str) -> str:
+    return territory.split("-", 1)[0]
+
+
+def check_country(code: str) -> str:
+    """Upper-case an ISO 3166-1 alpha-2 code, or raise ValueError saying what is wrong."""
+    upper = code.upper()
+    if not re.fullmatch(COUNTRY_PATTERN, code):
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code (two letters)")
+    if upper not in _countries():
+        raise ValueError(f"'{code}' is not an ISO 3166-1 alpha-2 country code{_hint(upper)}")
+    return upper
+
+
+def check_territory(code: str) -> str:
+    """Upper-case an ISO 3166-1 alpha-2 or ISO 3166-2 code, or raise ValueError."""
+    upper = code.upper()
+    if not _TERRITORY.match(code):
+        raise ValueError(
+            f"'{code}' is not an ISO 3166 code: use a country (RU) or a subdivision (RU-KRS)"
+        )
+    if "-" not in upper:
+        return check_country(code)
+    check_country(country_of(code))
+    if upper not in _subdivisions():
+        near = difflib.get_close_matches(upper, sorted(subdivisions_of(country_of(upper))), 3)
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        raise ValueError(f"'{code}' is not an ISO 3166-2 subdivision code{hint}")
+    return upper
+
+
+def _hint(code: str) -> str:
+    reserved = {"UK": "GB", "EL": "GR"}
+    if code in reserved:
+        return f" (did you mean {reserved[code]}?)"
+    return ""

@@ -1,0 +1,474 @@
+"""The only module that imports durable_rules: compile a rulebook, evaluate strikes.
+
+A rulebook compiles to one durable_rules ruleset per reading (JSON form, actions bound
+as closures, nothing from the rule files executed). A strike is evaluated by forward
+chaining in three phases within one fresh session, which is always deleted:
+
+1. the strike's facts go in; rules derive the consents the weapon requires, the
+   conditions each grant meets (surely, or only possibly), the consents in force,
+   the baseline rules that apply, and the restrictions that withhold consent;
+2. a `decide` control fact: the baseline rule of lowest precedence picks the regime
+   and, under the consent regime, each required consent is found present, doubtful
+   or missing;
+3. a `conclude` control fact: the verdict.
+
+Negation (`none`) in durable_rules is decided when a rule's earlier patterns first
+match and is never withdrawn, so every negated fact is derived in an earlier phase
+than the control fact that opens the rule (see durable_rules.md, 3.16).
+
+Traps handled here, each verified on this machine: conditions are always wrapped in
+`$and`; no `$or` (it fires once per true branch) - membership is a full-match regex
+`(a|b)` with parentheses (an unparenthesised alternation crashed the C engine); dates
+compare as YYYYMMDD integers; the stock host's background threads are disabled;
+exceptions swallowed inside actions are read back from the session state and raised;
+every session gets a fresh sid, opens with a fact some rule consumes (deleting a session
+that stored no fact segfaults) and is deleted in `finally`; every fact carries its session's
+id in its content (`e`), because durable_rules identifies facts by a content hash that
+ignores the sid and outlives `delete_state`: a derived fact equal to one of an earlier,
+deleted session was silently dropped, and its join never fired.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from durable import engine as durable_engine
+from durable.engine import MessageNotHandledException, MessageObservedException
+
+from checker.errors import EngineFailure
+from checker.model import BaselineRule, Conditions, Grant, InForce, Restriction, TargetClause
+from checker.rulebook import Rulebook
+
+Action = Callable[[Any], None]
+Pattern = dict[str, Any]
+
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class Strike:
+    """The facts of a scenario that rules may read, normalised: the engine's input."""
+
+    weapon: str
+    kind: str
+    territory: str
+    operator: str
+    day: date
+    forces: tuple[str, ...] | None
+    consents: tuple[str, ...]
+
+    @property
+    def country(self) -> str:
+        return self.territory.split("-", 1)[0]
+
+
+@dataclass(frozen=True)
+class Consent:
+    state: str
+    via: str  # a grant id, or "assume"
+    sure: bool
+    why: tuple[str, ...] = ()  # for a doubtful consent: month, forces, subdivision
+
+
+@dataclass
+class Trace:
+    """What fired in one session, as the actions recorded it."""
+
+    regime: str | None = None
+    verdicts: set[str] = field(default_factory=set)
+    required: tuple[str, ...] = ()
+    weapon_rule: str | None = None
+    present: list[Consent] = field(default_factory=list)
+    doubtful: list[Consent] = field(default_factory=list)
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _day_number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def _one_of(field_name: str, values: list[str] | tuple[str, ...]) -> Pattern:
+    """Membership as one condition: equality, or a full-match regex over the values."""
+    for value in values:
+        if not _SAFE_VALUE.match(value):
+            raise EngineFailure(f"value {value!r} cannot be compiled safely")
+    unique = sorted(set(values))
+    if len(unique) == 1:
+        return {field_name: unique[0]}
+    return {"$mt": {field_name: "(" + "|".join(unique) + ")"}}
+
+
+def _fact(kind: str, *tests: Pattern) -> Pattern:
+    return {"$and": [{"t": kind}, *tests]}
+
+
+def _span_tests(span: InForce) -> list[Pattern]:
+    """Day-precision in-force tests (months are handled by grants' conditions)."""
+    tests: list[Pattern] = []
+    if span.from_ is not None:
+        tests.append({"$gte": {"day": _day_number(span.from_.first)}})
+    if span.until is not None:
+        tests.append({"$lte": {"day": _day_number(span.until.last)}})
+    return tests
+
+
+class _Compiler:
+    """Rulebook (under one reading) -> durable_rules ruleset definition."""
+
+    def __init__(self, rulebook: Rulebook, reading: str, record: Callable[[Any], Trace]) -> None:
+        self.rulebook, self.reading, self.trace = rulebook, reading, record
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.count = itertools.count()
+
+    def add(self, purpose: str, patterns: list[Pattern], action: Action) -> None:
+        self.rules[f"r{next(self.count):04d}_{purpose}"] = {"all": patterns, "run": action}
+
+    def compile(self) -> dict[str, dict[str, Any]]:
+        self.add("open", [{"m": {"t": "open"}}], lambda c: None)
+        self.add("assumed", [{"m": {"t": "assumed"}}], self._assumed)
+        for weapon in self.rulebook.weapons:
+            self.add(f"weapon_{weapon.id}", [{"m": _fact("strike", {"weapon": weapon.id})}],
+                     self._require(weapon.id, tuple(weapon.consent_required)))
+        for grant in self.rulebook.grants_under(self.reading):
+            for index, clause in enumerate(grant.targets):
+                self._grant(grant, index, clause)
+        for restriction in self.rulebook.restrictions:
+            self._restriction(restriction)
+        for rule in self.rulebook.baseline:
+            self._baseline(rule)
+        self._consent_phase()
+        self._verdict_phase()
+        return self.rules
+
+    # ---- phase 1: derivations from the strike
+
+    def _grant(self, grant: Grant, index: int, clause: TargetClause) -> None:
+        key = f"{grant.id}#{index}"
+        conditions: list[str] = []
+
+        def condition(name: str, tests: list[Pattern], why: str = "") -> None:
+            if name not in conditions:
+                conditions.append(name)
+            self.add(f"cond_{key}_{name}", [{"m": _fact("strike", *tests)}],
+                     self._condition(key, name, why))
+
+        condition("weapon", [_one_of("weapon", grant.weapons)])
+        condition("kind", [_one_of("kind", clause.kinds)])
+        if clause.forces is not None:
+            condition("forces", [{"forces_given": 1},
+                                 {"$iall": {"forces": {"$mt": {"$i": _regex(clause.forces)}}}}])
+            condition("forces", [{"forces_given": 0}], why="forces")
+        countries = sorted({c for c in grant.territories if "-" not in c})
+        subdivisions = sorted({c for c in grant.territories if "-" in c and c[:2] not in countries})
+        if countries:
+            condition("territory", [_one_of("country", countries)])
+        if subdivisions:
+            condition("territory", [_one_of("territory", subdivisions)])
+            condition("territory", [{"subdivided": 0},
+                                    _one_of("country", [c[:2] for c in subdivisions])],
+                      why="subdivision")
+        self._grant_dates(grant.in_force, condition)
+        patterns = lambda level: [  # noqa: E731 - two uses, one shape
+            {f"p{i}": _fact("cond", {"g": key}, {"c": name}, {"lvl": level})}
+            for i, name in enumerate(conditions)
+        ]
+        self.add(f"grant_{key}_sure", patterns("sure"),
+                 self._grant_consent(grant, len(conditions), sure=True))
+        self.add(f"grant_{key}_maybe", patterns("possible"),
+                 self._grant_consent(grant, len(conditions), sure=False))
+
+    def _grant_dates(self, span: InForce, condition: Callable[..., None]) -> None:
+        if span.from_ is not None:
+            start = span.from_
+            if start.precision == "day":
+                condition("from", [{"$gte": {"day": _day_number(start.first)}}])
+            else:
+                condition("from", [{"$gt": {"day": _day_number(start.last)}}])
+                condition("from", [{"$gte": {"day": _day_number(start.first)}},
+                                   {"$lte": {"day": _day_number(start.last)}}], why="month")
+        if span.until is not None:
+            end = span.until
+            if end.precision == "day":
+                condition("until", [{"$lte": {"day": _day_number(end.first)}}])
+            else:
+                condition("until", [{"$lt": {"day": _day_number(end.first)}}])
+                condition("until", [{"$gte": {"day": _day_number(end.first)}},
+                                    {"$lte": {"day": _day_number(end.last)}}], why="month")
+
+    def _restriction(self, rule: Restriction) -> None:
+        tests = [_one_of("country", rule.territories), *_span_tests(rule.in_force)]
+        self.add(f"restriction_{rule.id}", [{"m": _fact("strike", *tests)}],
+                 self._withheld(rule.id, tuple(rule.states)))
+
+    def _baseline(self, rule: BaselineRule) -> None:
+        tests = [*_when_tests(rule.when), *_span_tests(rule.in_force)]
+        self.add(f"applies_{rule.id}", [{"m": _fact("strike", *tests)}],
+                 self._derive_one({"t": "applies", "rule": rule.id, "rank": rule.precedence}))
+
+    # ---- phase 2: decide
+
+    def _consent_phase(self) -> None:
+        for rule in self.rulebook.baseline:
+            self.add(f"regime_{rule.id}", [
+                {"d": {"t": "decide"}},
+                {"a": _fact("applies", {"rule": rule.id})},
+                {"x$not": _fact("applies", {"$lt": {"rank": rule.precedence}})},
+            ], self._regime(rule.id, rule.then))
+        same_state = {"state": {"r": "state"}}
+        self.add("missing", [
+            {"k": {"t": "check"}}, {"r": {"t": "required"}},
+            {"c$not": _fact("consent", same_state)},
+        ], self._missing)
+        self.add("missing_cited", [
+            {"k": {"t": "check"}}, {"r": {"t": "required"}},
+            {"w": _fact("withheld", same_state)},
+            {"c$not": _fact("consent", same_state)},
+        ], self._cite)
+        self.add("present", [
+            {"k": {"t": "check"}}, {"r": {"t": "required"}},
+            {"c": _fact("consent", same_state, {"lvl": "sure"})},
+        ], self._present)
+        self.add("doubtful", [
+            {"k": {"t": "check"}}, {"r": {"t": "required"}},
+            {"c": _fact("consent", same_state, {"lvl": "maybe"})},
+            {"s$not": _fact("consent", same_state, {"lvl": "sure"})},
+        ], self._doubtful)
+
+    # ---- phase 3: conclude
+
+    def _verdict_phase(self) -> None:
+        self.add("verdict_regime", [{"z": {"t": "conclude"}}, {"v": {"t": "verdict"}}],
+                 lambda c: self.trace(c).verdicts.add(c.v.v))
+        self.add("verdict_prohibited", [
+            {"z": {"t": "conclude"}}, {"k": {"t": "check"}}, {"m": {"t": "missing"}},
+        ], lambda c: self.trace(c).verdicts.add("prohibited"))
+        self.add("verdict_undetermined", [
+            {"z": {"t": "conclude"}}, {"k": {"t": "check"}},
+            {"m$not": {"t": "missing"}}, {"d": {"t": "doubt"}},
+        ], lambda c: self.trace(c).verdicts.add("undetermined"))
+        self.add("verdict_permitted", [
+            {"z": {"t": "conclude"}}, {"k": {"t": "check"}},
+            {"m$not": {"t": "missing"}}, {"d$not": {"t": "doubt"}},
+        ], lambda c: self.trace(c).verdicts.add("permitted"))
+
+    # ---- actions (closures over compile-time values; no rule text is executed)
+
+    def _require(self, weapon_id: str, states: tuple[str, ...]) -> Action:
+        def action(c: Any) -> None:
+            trace = self.trace(c)
+            trace.weapon_rule, trace.required = weapon_id, states
+            for state in states:
+                _derive(c, {"t": "required", "state": state})
+        return action
+
+    def _assumed(self, c: Any) -> None:
+        _derive(c, {"t": "consent", "state": c.m.state, "lvl": "sure", "via": "assume", "why": ""})
+
+    def _condition(self, key: str, name: str, why: str) -> Action:
+        facts = [{"t": "cond", "g": key, "c": name, "lvl": "possible", "why": why}]
+        if not why:
+            facts.append({"t": "cond", "g": key, "c": name, "lvl": "sure", "why": ""})
+
+        def action(c: Any) -> None:
+            for fact in facts:
+                _derive(c, fact)
+        return action
+
+    def _grant_consent(self, grant: Grant, size: int, *, sure: bool) -> Action:
+        def action(c: Any) -> None:
+            if sure:
+                _derive(c, {"t": "consent", "state": grant.grantor, "lvl": "sure",
+                            "via": grant.id, "why": ""})
+                return
+            whys = sorted({getattr(c, f"p{i}").why for i in range(size)} - {""})
+            if whys:
+                _derive(c, {"t": "consent", "state": grant.grantor, "lvl": "maybe",
+                            "via": grant.id, "why": ",".join(whys)})
+        return action
+
+    def _withheld(self, rule_id: str, states: tuple[str, ...]) -> Action:
+        def action(c: Any) -> None:
+            for state in states:
+                _derive(c, {"t": "withheld", "state": state, "rule": rule_id})
+        return action
+
+    def _derive_one(self, fact: dict[str, Any]) -> Action:
+        return lambda c: _derive(c, dict(fact))
+
+    def _regime(self, rule_id: str, then: str) -> Action:
+        def action(c: Any) -> None:
+            self.trace(c).regime = rule_id
+            if then == "consent":
+                _derive(c, {"t": "check", "rule": rule_id})
+            else:
+                _derive(c, {"t": "verdict", "v": then, "rule": rule_id})
+        return action
+
+    def _missing(self, c: Any) -> None:
+        self.trace(c).missing.setdefault(c.r.state, [])
+        _derive(c, {"t": "missing", "state": c.r.state})
+
+    def _cite(self, c: Any) -> None:
+        self.trace(c).missing.setdefault(c.r.state, []).append(c.w.rule)
+
+    def _present(self, c: Any) -> None:
+        self.trace(c).present.append(Consent(c.r.state, c.c.via, sure=True))
+
+    def _doubtful(self, c: Any) -> None:
+        why = tuple(w for w in c.c.why.split(",") if w)
+        self.trace(c).doubtful.append(Consent(c.r.state, c.c.via, sure=False, why=why))
+        _derive(c, {"t": "doubt", "state": c.r.state, "via": c.c.via})
+
+
+def _regex(values: list[str]) -> str:
+    for value in values:
+        if not _SAFE_VALUE.match(value):
+            raise EngineFailure(f"value {value!r} cannot be compiled safely")
+    return "(" + "|".join(sorted(set(values))) + ")"
+
+
+def _when_tests(when: Conditions) -> list[Pattern]:
+    tests: list[Pattern] = []
+    if when.kinds:
+        tests.append(_one_of("kind", when.kinds))
+    if when.territories:
+        tests.append(_one_of("country", when.territories))
+    if when.operators:
+        tests.append(_one_of("operator", when.operators))
+    if when.weapons:
+        tests.append(_one_of("weapon", when.weapons))
+    return tests
+
+
+def _derive(c: Any, fact: dict[str, Any]) -> None:
+    try:
+        # Fact identity ignores the sid and outlives delete_state: without the session's own
+        # id in its content, a fact equal to one of an earlier session is silently dropped.
+        c.assert_fact({**fact, "e": c.s.sid})
+    except MessageObservedException:
+        pass  # derived twice by two rules: one fact is enough
+
+
+class _QuietHost(durable_engine.Host):  # type: ignore[misc]
+    def _run(self) -> None:
+        """No background dispatcher threads: every action runs in the caller's thread."""
+
+
+_TRIMMED = False
+
+
+def _tune_malloc() -> None:
+    """Stop glibc giving memory back after every session (halves throughput otherwise)."""
+    global _TRIMMED
+    if _TRIMMED:
+        return
+    _TRIMMED = True
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-1, 256 * 1024 * 1024)  # M_TRIM_THRESHOLD
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
+
+
+class Engine:
+    """A compiled rulebook; `run` evaluates one strike under one reading."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        _tune_malloc()
+        self.rulebook = rulebook
+        self._host = _QuietHost()
+        self._traces: dict[str, Trace] = {}
+        self._lock = threading.Lock()
+        self._sids = itertools.count(1)
+        self._rulesets: dict[str, str] = {}
+        for index, reading in enumerate(rulebook.readings):
+            name = f"policy{index}"
+            rules = _Compiler(rulebook, reading, self._trace).compile()
+            try:
+                # set_rulesets deletes the `run` keys of what it is given: a fresh dict each time.
+                self._host.set_rulesets({name: rules})
+            except Exception as err:  # durable reports a bad ruleset only as an error code
+                raise EngineFailure(f"durable_rules refused the compiled rulebook: {err}") from err
+            self._rulesets[reading] = name
+
+    def _trace(self, c: Any) -> Trace:
+        return self._traces[c.s.sid]
+
+    def close(self) -> None:
+        """Free the compiled rulesets (durable_rules has no public API for it)."""
+        import durable_rules_engine  # noqa: PLC0415
+
+        with self._lock:
+            for name in self._rulesets.values():
+                ruleset = self._host._ruleset_directory.pop(name)
+                self._host._ruleset_list.remove(ruleset)
+                durable_rules_engine.delete_ruleset(ruleset._handle)
+            self._rulesets.clear()
+
+    def run(self, strike: Strike, reading: str) -> Trace:
+        name = self._rulesets[reading]
+        with self._lock:
+            sid = f"s{next(self._sids)}"
+            trace = self._traces[sid] = Trace()
+            try:
+                self._assert(name, {"t": "open", "sid": sid, "e": sid})
+                self._assert(name, _strike_fact(strike, sid))
+                for state in strike.consents:
+                    self._assert(name, {"t": "assumed", "state": state, "sid": sid, "e": sid})
+                self._assert(name, {"t": "decide", "sid": sid, "e": sid})
+                self._assert(name, {"t": "conclude", "sid": sid, "e": sid})
+                failure = self._host.get_state(name, sid).get("exception")
+                if failure:
+                    raise EngineFailure(f"a rule action failed: {str(failure)[:500]}")
+            finally:
+                self._traces.pop(sid, None)
+                self._host.delete_state(name, sid)
+        if len(trace.verdicts) != 1:
+            raise EngineFailure(f"expected one verdict, the rules gave {sorted(trace.verdicts)}")
+        return trace
+
+    def _assert(self, ruleset: str, fact: dict[str, Any]) -> None:
+        try:
+            self._host.assert_fact(ruleset, fact)
+        except MessageNotHandledException:
+            pass  # no rule reads this fact (e.g. an assumed consent nobody needs)
+
+
+def _strike_fact(strike: Strike, sid: str) -> dict[str, Any]:
+    return {
+        "t": "strike",
+        "sid": sid,
+        "e": sid,
+        "weapon": strike.weapon,
+        "kind": strike.kind,
+        "territory": strike.territory,
+        "country": strike.country,
+        "subdivided": int("-" in strike.territory),
+        "operator": strike.operator,
+        "day": _day_number(strike.day),
+        "forces_given": int(strike.forces is not None),
+        "forces": list(strike.forces or ()),
+    }
+
+
+_ENGINES: OrderedDict[str, Engine] = OrderedDict()
+_ENGINE_CACHE_SIZE = 16
+
+
+def engine_for(rulebook: Rulebook) -> Engine:
+    """One compiled engine per rulebook, reused for every evaluation (a few kept)."""
+    key = rulebook.fingerprint or f"id{id(rulebook)}"
+    found = _ENGINES.get(key)
+    if found is None or (found.rulebook is not rulebook and found.rulebook != rulebook):
+        found = _ENGINES[key] = Engine(rulebook)
+        while len(_ENGINES) > _ENGINE_CACHE_SIZE:
+            _ENGINES.popitem(last=False)[1].close()
+    _ENGINES.move_to_end(key)
+    return found

@@ -1,0 +1,62 @@
+"""One error family for bad input, each problem carrying where it is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a problem is: a file, optionally a line and column (1-based), and a field path."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    field: str = ""
+
+    def __str__(self) -> str:
+        text = self.file
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.column is not None:
+                text += f":{self.column}"
+        return f"{text}: {self.field}" if self.field else text
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with an input, reported as `FILE[:LINE[:COL]]: field.path: message`."""
+
+    location: Location
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class CheckerError(Exception):
+    """Bad input: one or more located problems. The CLI maps it to exit code 2."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, location: Location, message: str) -> CheckerError:
+        return cls([Problem(location, message)])
+
+
+class EngineFailure(RuntimeError):
+    """The rules engine misbehaved (an action raised, a fact was dropped): a bug, not bad input."""
+
+
+def field_path(path: Iterable[str | int]) -> str:
+    """`("target", "forces", 1)` -> `target.forces[1]`, the way users write field paths."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text

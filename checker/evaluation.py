@@ -1,0 +1,46 @@
+"""Evaluate a scenario under a rulebook: the library's main entry point."""
+
+from __future__ import annotations
+
+from checker.engine import Strike, engine_for
+from checker.errors import CheckerError, Location
+from checker.model import Scenario
+from checker.rulebook import Rulebook
+from checker.verdict import Verdict, assemble
+
+
+def strike_of(rulebook: Rulebook, scenario: Scenario) -> Strike:
+    """The facts the rules read, with the weapon resolved to its catalogue id."""
+    weapon = rulebook.weapon_named(scenario.weapon)
+    if weapon is None:
+        raise CheckerError.at(Location("scenario", field="weapon"),
+                              rulebook.unknown_weapon(scenario.weapon))
+    target = scenario.target
+    return Strike(
+        weapon=weapon.id,
+        kind=target.kind,
+        territory=target.territory,
+        operator=scenario.operator,
+        day=scenario.date,
+        forces=tuple(target.forces) if target.forces is not None else None,
+        consents=scenario.consents,
+    )
+
+
+def readings_to_run(rulebook: Rulebook, reading: str | None) -> tuple[str, ...]:
+    if reading is None:
+        return rulebook.readings
+    if reading not in rulebook.readings:
+        known = ", ".join(rulebook.readings)
+        raise CheckerError.at(Location("--reading"), f"unknown reading '{reading}' (known: {known})")
+    return (reading,)
+
+
+def evaluate(
+    rulebook: Rulebook, scenario: Scenario, *, reading: str | None = None, file: str | None = None
+) -> Verdict:
+    """The verdict on `scenario` under every reading of `rulebook` (or only `reading`)."""
+    strike = strike_of(rulebook, scenario)
+    engine = engine_for(rulebook)
+    traces = {name: engine.run(strike, name) for name in readings_to_run(rulebook, reading)}
+    return assemble(rulebook, scenario, strike, traces, file=file)

@@ -1,0 +1,143 @@
+"""Files to models: scenario files, and the error messages shared with rule files."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from checker.errors import CheckerError, Location, Problem
+from checker.model import Scenario, _describe
+from checker.sourcemap import Document, parse_json, read_text
+
+if TYPE_CHECKING:
+    from checker.rulebook import Rulebook
+
+SCENARIO_SUFFIXES = (".json",)
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_model(model: type[M], doc: Document) -> M:
+    """Validate parsed data against a model, turning every error into a located problem."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as err:
+        problems = sorted(
+            {_problem(model, doc, error) for error in err.errors(include_url=False)},
+            key=lambda p: (p.location.line or 0, p.location.column or 0, p.message),
+        )
+        raise CheckerError(problems) from None
+
+
+def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:
+    path = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    kind = error["type"]
+    if kind == "missing":
+        return Problem(doc.locate(path, container=True), "required field is missing")
+    location = doc.locate(path)
+    if kind == "extra_forbidden":
+        return Problem(location, f"unknown field '{path[-1]}'{_suggest(str(path[-1]), model)}")
+    return Problem(location, _message(error))
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic names the union member it tried (e.g. 'list[...]') inside error locations.
+    return isinstance(part, str) and ("[" in part or part in ("function-after", "str", "int"))
+
+
+def _message(error: Any) -> str:
+    kind, value, text = error["type"], error.get("input"), error["msg"]
+    expected = {
+        "float_type": "a number",
+        "int_type": "a whole number",
+        "string_type": "a string",
+        "list_type": "a list",
+        "dict_type": "an object",
+        "model_type": "an object",
+        "model_attributes_type": "an object",
+        "bool_type": "true or false",
+        "date_type": 'a date as "YYYY-MM-DD"',
+    }
+    if kind in expected:
+        return f"expected {expected[kind]}, got {_describe(value)}"
+    if kind == "literal_error":
+        allowed = text.removeprefix("Input should be ").replace(" or ", ", ")
+        return f"{_describe(value)} is not allowed; expected one of {allowed}"
+    if kind == "value_error":
+        return str(text.removeprefix("Value error, "))
+    if kind == "finite_number":
+        return "must be a finite number"
+    if kind.startswith(("greater_than", "less_than")):
+        return f"{text.removeprefix('Input should be ')}, got {_describe(value)}"
+    return str(text[0].lower() + text[1:])
+
+
+def _suggest(name: str, model: type[BaseModel]) -> str:
+    close = difflib.get_close_matches(name, sorted(_field_names(model)), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    names: set[str] = set()
+    stack: list[type[BaseModel]] = [model]
+    seen: set[type[BaseModel]] = set()
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for name, info in current.model_fields.items():
+            names.add(info.alias or name)
+            for arg in _model_args(info.annotation):
+                stack.append(arg)
+    return names
+
+
+def _model_args(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in getattr(annotation, "__args__", ()):
+        yield from _model_args(arg)
+    for arg in getattr(annotation, "__metadata__", ()):
+        yield from _model_args(arg)
+
+
+# --------------------------------------------------------------------------- scenarios
+
+
+def parse_scenario(text: str, file: str, rulebook: Rulebook, line_offset: int = 0) -> Scenario:
+    """A scenario from JSON text, checked against the rulebook's weapon catalogue."""
+    doc = parse_json(text, file, line_offset)
+    if not isinstance(doc.data, dict):
+        where = doc.locate(())
+        raise CheckerError.at(where, f"expected a JSON object, got {_describe(doc.data)}")
+    scenario = validate_model(Scenario, doc)
+    if rulebook.weapon_named(scenario.weapon) is None:
+        raise CheckerError.at(doc.locate(("weapon",)), rulebook.unknown_weapon(scenario.weapon))
+    return scenario
+
+
+def load_scenario(path: str | Path, rulebook: Rulebook | None = None) -> Scenario:
+    """Read and validate one scenario file (against the shipped rulebook by default)."""
+    from checker.rulebook import default_rulebook  # noqa: PLC0415 - avoid an import cycle
+
+    path = Path(path)
+    return parse_scenario(read_text(path), str(path), rulebook or default_rulebook())
+
+
+def scenario_files(paths: list[str | Path]) -> Iterator[Path | Problem]:
+    """Every scenario file named, folders searched recursively; bad paths as problems."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SCENARIO_SUFFIXES)
+            if not found:
+                yield Problem(Location(str(path)), "folder holds no scenario files (*.json)")
+            yield from found
+        elif path.exists():
+            yield path
+        else:
+            yield Problem(Location(str(path)), "no such file or folder")

@@ -1,0 +1,382 @@
+"""The two input formats as typed models: scenario files (JSON) and rule files (YAML).
+
+The models check shape and single values; rules that span several fields or files
+(a grant naming a known weapon, a quote found in its source) live in `loading.py`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+)
+
+from checker.codes import COUNTRY_PATTERN, TERRITORY_PATTERN, check_country, check_territory
+
+VERDICTS = ("permitted", "prohibited", "undetermined")
+TARGET_KINDS = (
+    "troops",
+    "military_equipment",
+    "logistics_hub",
+    "ammunition_depot",
+    "supply_line",
+    "airbase",
+    "command_post",
+    "civilian",
+)
+EVIDENCE_LEVELS = ("stated", "reported", "inferred", "baseline")
+
+Verdict = Literal["permitted", "prohibited", "undetermined"]
+TargetKind = Literal[
+    "troops",
+    "military_equipment",
+    "logistics_hub",
+    "ammunition_depot",
+    "supply_line",
+    "airbase",
+    "command_post",
+    "civilian",
+]
+
+
+class _Strict(BaseModel):
+    # strict: "51.7" is not a number and 1 is not a string; extra: a typo is an error.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def parse_day(value: Any) -> date:
+    """A strike date: exactly `YYYY-MM-DD`, and a day that exists."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError(f"expected a date as \"YYYY-MM-DD\", got {_describe(value)}")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value}' is not a real day") from None
+
+
+@dataclass(frozen=True, order=True)
+class PolicyDate:
+    """A date as precise as the source gives it: a day, or only a month."""
+
+    first: date
+    precision: Literal["day", "month"] = "day"
+
+    @property
+    def last(self) -> date:
+        """The last day this date may stand for."""
+        if self.precision == "day":
+            return self.first
+        days = calendar.monthrange(self.first.year, self.first.month)[1]
+        return self.first.replace(day=days)
+
+    def __str__(self) -> str:
+        return self.first.isoformat() if self.precision == "day" else self.first.strftime("%Y-%m")
+
+
+def parse_policy_date(value: Any) -> PolicyDate:
+    if isinstance(value, PolicyDate):
+        return value
+    if isinstance(value, date):
+        return PolicyDate(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
+        year, month = (int(part) for part in value.split("-"))
+        if not 1 <= month <= 12:
+            raise ValueError(f"'{value}' is not a real month")
+        return PolicyDate(date(year, month, 1), "month")
+    return PolicyDate(parse_day(value))
+
+
+DayDate = Annotated[
+    date,
+    BeforeValidator(parse_day),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
+]
+PolicyDateField = Annotated[
+    PolicyDate,
+    PlainValidator(parse_policy_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}(-\d{2})?$",
+            "description": "a day (YYYY-MM-DD) or, when the source gives only the month, YYYY-MM",
+        }
+    ),
+]
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"string '{value[:40]}'"
+    if isinstance(value, int | float):
+        return f"number {value}"
+    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+# --------------------------------------------------------------------------- codes
+
+Country = Annotated[
+    str,
+    AfterValidator(check_country),
+    WithJsonSchema({"type": "string", "pattern": COUNTRY_PATTERN}),
+]
+Territory = Annotated[
+    str,
+    AfterValidator(check_territory),
+    WithJsonSchema({"type": "string", "pattern": TERRITORY_PATTERN}),
+]
+RuleId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)]
+ShortText = Annotated[str, Field(max_length=4000)]
+
+
+def _unique_upper(codes: list[str]) -> list[str]:
+    return sorted(set(codes))
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class GeoPoint(_Strict):
+    """A WGS84 position."""
+
+    lat: float = Field(ge=-90, le=90, allow_inf_nan=False, description="latitude, degrees")
+    lon: float = Field(ge=-180, le=180, allow_inf_nan=False, description="longitude, degrees")
+
+
+class Target(_Strict):
+    territory: Territory = Field(
+        description="ISO 3166-1 alpha-2 (RU, UA, BY) or ISO 3166-2 (RU-KRS, UA-43) code"
+    )
+    kind: TargetKind = Field(description="what is struck")
+    forces: Annotated[list[Country], AfterValidator(_unique_upper)] | None = Field(
+        default=None, description="ISO alpha-2 codes of the forces at the target (RU, KP)"
+    )
+    location: GeoPoint | None = Field(default=None, description="where the target is")
+
+
+class Launch(_Strict):
+    location: GeoPoint | None = Field(default=None, description="where the weapon is fired from")
+
+
+class Assume(_Strict):
+    consent: Annotated[list[Country], AfterValidator(_unique_upper)] = Field(
+        default_factory=list, description="states assumed to consent to this strike (what if)"
+    )
+
+
+class Scenario(_Strict):
+    """A strike to evaluate under the reported policy (scenario format version 1)."""
+
+    schema_: str | None = Field(default=None, alias="$schema", description="JSON Schema URL")
+    id: ShortText | None = Field(default=None, description="a short name for the scenario")
+    title: ShortText | None = Field(default=None, description="one line saying what it is")
+    notes: ShortText | None = Field(default=None, description="free text")
+    date: DayDate = Field(description="day of the strike, YYYY-MM-DD")
+    operator: Country = Field(default="UA", description="who fires, ISO alpha-2")
+    weapon: Annotated[str, Field(min_length=1, max_length=100)] = Field(
+        description="a name or alias from the weapon catalogue, any letter case"
+    )
+    target: Target
+    launch: Launch | None = None
+    assume: Assume | None = None
+    expect: Verdict | None = Field(default=None, description="expected verdict (checker test)")
+
+    @property
+    def consents(self) -> tuple[str, ...]:
+        return tuple(self.assume.consent) if self.assume else ()
+
+
+# --------------------------------------------------------------------------- rule files
+
+
+class Provenance(_Strict):
+    """What a rule rests on: a verbatim sentence from a source, and how strongly it says it."""
+
+    source: RuleId = Field(description="id of a source declared in the rulebook")
+    quote: Annotated[str, Field(min_length=10, max_length=2000)] = Field(
+        description="the exact sentence (or a verbatim part of it) the rule rests on"
+    )
+    evidence: Literal["stated", "reported", "inferred", "baseline"]
+    supports: ShortText | None = Field(default=None, description="which part of the rule")
+    basis: ShortText | None = Field(
+        default=None, description="for baseline rules: the principle outside the report"
+    )
+
+
+Provenances = Annotated[list[Provenance], Field(min_length=1)]
+
+
+def _always(value: Any) -> Any:
+    return {} if value == "always" else value
+
+
+class InForce(_Strict):
+    """When a rule is in force: `always`, or from and/or until a day or a month (inclusive)."""
+
+    from_: PolicyDateField | None = Field(default=None, alias="from")
+    until: PolicyDateField | None = None
+
+    @property
+    def always(self) -> bool:
+        return self.from_ is None and self.until is None
+
+    def __str__(self) -> str:
+        if self.always:
+            return "always"
+        parts = []
+        if self.from_:
+            parts.append(f"from {self.from_}")
+        if self.until:
+            parts.append(f"until {self.until}")
+        return " ".join(parts)
+
+
+InForceField = Annotated[InForce, BeforeValidator(_always)]
+
+
+class Range(_Strict):
+    stated: ShortText = Field(description="the range as the source words it")
+    miles: float = Field(gt=0)
+    km: float = Field(gt=0)
+
+
+class Weapon(_Strict):
+    id: RuleId
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    aliases: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list
+    )
+    supplier: Country
+    consent_required: Annotated[list[Country], Field(min_length=1)] = Field(
+        description="states whose consent its use on restricted territory needs"
+    )
+    range: Range
+    provenance: Provenances
+
+
+class TargetClause(_Strict):
+    kinds: Annotated[list[TargetKind], Field(min_length=1)]
+    forces: Annotated[list[Country], Field(min_length=1)] | None = Field(
+        default=None,
+        description="when given, target.forces must be given, non-empty and within these",
+    )
+
+
+class ReadingOverride(_Strict):
+    """How one reading of an ambiguous statement changes a grant."""
+
+    summary: ShortText
+    territories: Annotated[list[Territory], Field(min_length=1)] | None = None
+    targets: Annotated[list[TargetClause], Field(min_length=1)] | None = None
+    in_force: InForceField | None = None
+    provenance: Provenances
+
+
+class Grant(_Strict):
+    """A reported consent: `grantor` allows `weapons` against `targets` on `territories`."""
+
+    id: RuleId
+    title: ShortText
+    grantor: Country
+    weapons: Annotated[list[RuleId], Field(min_length=1)]
+    in_force: InForceField
+    territories: Annotated[list[Territory], Field(min_length=1)]
+    targets: Annotated[list[TargetClause], Field(min_length=1)]
+    readings: dict[str, ReadingOverride] = Field(default_factory=dict)
+    provenance: Provenances
+
+    def under(self, reading: str) -> Grant:
+        """This grant as one reading understands it."""
+        override = self.readings.get(reading)
+        if override is None:
+            return self
+        changes: dict[str, Any] = {
+            "provenance": [*self.provenance, *override.provenance],
+            "readings": {},
+        }
+        for name in ("territories", "targets", "in_force"):
+            value = getattr(override, name)
+            if value is not None:
+                changes[name] = value
+        return self.model_copy(update=changes)
+
+
+class Restriction(_Strict):
+    """States whose consent is withheld on some territories unless a grant gives it."""
+
+    id: RuleId
+    title: ShortText
+    states: Annotated[list[Country], Field(min_length=1)]
+    territories: Annotated[list[Territory], Field(min_length=1)]
+    in_force: InForceField = Field(default_factory=InForce)
+    provenance: Provenances
+
+
+class Conditions(_Strict):
+    """What a baseline rule applies to; an absent list means any value."""
+
+    kinds: Annotated[list[TargetKind], Field(min_length=1)] | None = None
+    territories: Annotated[list[Territory], Field(min_length=1)] | None = None
+    operators: Annotated[list[Country], Field(min_length=1)] | None = None
+    weapons: Annotated[list[RuleId], Field(min_length=1)] | None = None
+
+
+class BaselineRule(_Strict):
+    """A rule that decides the regime; the lowest `precedence` that applies wins."""
+
+    id: RuleId
+    title: ShortText
+    precedence: int = Field(ge=1, le=1000)
+    when: Conditions = Field(default_factory=Conditions)
+    then: Literal["permitted", "prohibited", "undetermined", "consent"]
+    in_force: InForceField = Field(default_factory=InForce)
+    provenance: Provenances
+
+
+class Source(_Strict):
+    id: RuleId
+    title: ShortText
+    published: DayDate
+    attribution: ShortText | None = None
+    document: ShortText | None = Field(
+        default=None, description="path of the source text, relative to the rulebook folder"
+    )
+
+
+class RulebookHeader(_Strict):
+    name: ShortText
+    readings: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")], ShortText] = Field(
+        default_factory=dict, description="names of the readings of ambiguous statements"
+    )
+    sources: Annotated[list[Source], Field(min_length=1)]
+
+
+class RuleFile(_Strict):
+    """One YAML file of the rulebook; a rulebook is every such file in a folder."""
+
+    rulebook: RulebookHeader | None = None
+    weapons: list[Weapon] = Field(default_factory=list)
+    grants: list[Grant] = Field(default_factory=list)
+    restrictions: list[Restriction] = Field(default_factory=list)
+    baseline: list[BaselineRule] = Field(default_factory=list)
