@@ -1,10 +1,10 @@
 """checker: would this strike have been permitted under the policy as it was reported, and why?
 
-    >>> import checker
-    >>> book = checker.load_rulebook()                      # the shipped rules/
-    >>> scenario = checker.load_scenario("scenarios/atacms/atacms-kursk-depot-2024-11-20.json")
-    >>> verdict = checker.evaluate(book, scenario)
-    >>> verdict.verdict, verdict.readings
+>>> import checker
+>>> book = checker.load_rulebook()                      # the shipped rules/
+>>> scenario = checker.load_scenario("scenarios/atacms/atacms-kursk-depot-2024-11-20.json")
+>>> verdict = checker.evaluate(book, scenario)
+>>> verdict.verdict, verdict.readings
 """
 
 from checker.errors import CheckerError, Location, Problem

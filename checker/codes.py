@@ -13,14 +13,14 @@ _TERRITORY = re.compile(TERRITORY_PATTERN)
 
 @cache
 def _countries() -> frozenset[str]:
-    import pycountry  # noqa: PLC0415 - its tables cost ~20 ms; only bad or new codes need them
+    import pycountry
 
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
 @cache
 def _subdivisions() -> frozenset[str]:
-    import pycountry  # noqa: PLC0415
+    import pycountry
 
     return frozenset(s.code for s in pycountry.subdivisions)
 

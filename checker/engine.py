@@ -30,12 +30,13 @@ deleted session was silently dropped, and its join never fired.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -95,7 +96,7 @@ def _day_number(day: date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def _one_of(field_name: str, values: list[str] | tuple[str, ...]) -> Pattern:
+def _one_of(field_name: str, values: Sequence[str]) -> Pattern:
     """Membership as one condition: equality, or a full-match regex over the values."""
     for value in values:
         if not _SAFE_VALUE.match(value):
@@ -135,8 +136,11 @@ class _Compiler:
         self.add("open", [{"m": {"t": "open"}}], lambda c: None)
         self.add("assumed", [{"m": {"t": "assumed"}}], self._assumed)
         for weapon in self.rulebook.weapons:
-            self.add(f"weapon_{weapon.id}", [{"m": _fact("strike", {"weapon": weapon.id})}],
-                     self._require(weapon.id, tuple(weapon.consent_required)))
+            self.add(
+                f"weapon_{weapon.id}",
+                [{"m": _fact("strike", {"weapon": weapon.id})}],
+                self._require(weapon.id, tuple(weapon.consent_required)),
+            )
         for grant in self.rulebook.grants_under(self.reading):
             for index, clause in enumerate(grant.targets):
                 self._grant(grant, index, clause)
@@ -157,14 +161,22 @@ class _Compiler:
         def condition(name: str, tests: list[Pattern], why: str = "") -> None:
             if name not in conditions:
                 conditions.append(name)
-            self.add(f"cond_{key}_{name}", [{"m": _fact("strike", *tests)}],
-                     self._condition(key, name, why))
+            self.add(
+                f"cond_{key}_{name}",
+                [{"m": _fact("strike", *tests)}],
+                self._condition(key, name, why),
+            )
 
         condition("weapon", [_one_of("weapon", grant.weapons)])
         condition("kind", [_one_of("kind", clause.kinds)])
         if clause.forces is not None:
-            condition("forces", [{"forces_given": 1},
-                                 {"$iall": {"forces": {"$mt": {"$i": _regex(clause.forces)}}}}])
+            condition(
+                "forces",
+                [
+                    {"forces_given": 1},
+                    {"$iall": {"forces": {"$mt": {"$i": _regex(clause.forces)}}}},
+                ],
+            )
             condition("forces", [{"forces_given": 0}], why="forces")
         countries = sorted({c for c in grant.territories if "-" not in c})
         subdivisions = sorted({c for c in grant.territories if "-" in c and c[:2] not in countries})
@@ -172,18 +184,29 @@ class _Compiler:
             condition("territory", [_one_of("country", countries)])
         if subdivisions:
             condition("territory", [_one_of("territory", subdivisions)])
-            condition("territory", [{"subdivided": 0},
-                                    _one_of("country", [c[:2] for c in subdivisions])],
-                      why="subdivision")
+            condition(
+                "territory",
+                [{"subdivided": 0}, _one_of("country", [c[:2] for c in subdivisions])],
+                why="subdivision",
+            )
         self._grant_dates(grant.in_force, condition)
-        patterns = lambda level: [  # noqa: E731 - two uses, one shape
-            {f"p{i}": _fact("cond", {"g": key}, {"c": name}, {"lvl": level})}
-            for i, name in enumerate(conditions)
-        ]
-        self.add(f"grant_{key}_sure", patterns("sure"),
-                 self._grant_consent(grant, len(conditions), sure=True))
-        self.add(f"grant_{key}_maybe", patterns("possible"),
-                 self._grant_consent(grant, len(conditions), sure=False))
+
+        def patterns(level: str) -> list[Pattern]:
+            return [
+                {f"p{i}": _fact("cond", {"g": key}, {"c": name}, {"lvl": level})}
+                for i, name in enumerate(conditions)
+            ]
+
+        self.add(
+            f"grant_{key}_sure",
+            patterns("sure"),
+            self._grant_consent(grant, len(conditions), sure=True),
+        )
+        self.add(
+            f"grant_{key}_maybe",
+            patterns("possible"),
+            self._grant_consent(grant, len(conditions), sure=False),
+        )
 
     def _grant_dates(self, span: InForce, condition: Callable[..., None]) -> None:
         if span.from_ is not None:
@@ -192,72 +215,135 @@ class _Compiler:
                 condition("from", [{"$gte": {"day": _day_number(start.first)}}])
             else:
                 condition("from", [{"$gt": {"day": _day_number(start.last)}}])
-                condition("from", [{"$gte": {"day": _day_number(start.first)}},
-                                   {"$lte": {"day": _day_number(start.last)}}], why="month")
+                condition(
+                    "from",
+                    [
+                        {"$gte": {"day": _day_number(start.first)}},
+                        {"$lte": {"day": _day_number(start.last)}},
+                    ],
+                    why="month",
+                )
         if span.until is not None:
             end = span.until
             if end.precision == "day":
                 condition("until", [{"$lte": {"day": _day_number(end.first)}}])
             else:
                 condition("until", [{"$lt": {"day": _day_number(end.first)}}])
-                condition("until", [{"$gte": {"day": _day_number(end.first)}},
-                                    {"$lte": {"day": _day_number(end.last)}}], why="month")
+                condition(
+                    "until",
+                    [
+                        {"$gte": {"day": _day_number(end.first)}},
+                        {"$lte": {"day": _day_number(end.last)}},
+                    ],
+                    why="month",
+                )
 
     def _restriction(self, rule: Restriction) -> None:
         tests = [_one_of("country", rule.territories), *_span_tests(rule.in_force)]
-        self.add(f"restriction_{rule.id}", [{"m": _fact("strike", *tests)}],
-                 self._withheld(rule.id, tuple(rule.states)))
+        self.add(
+            f"restriction_{rule.id}",
+            [{"m": _fact("strike", *tests)}],
+            self._withheld(rule.id, tuple(rule.states)),
+        )
 
     def _baseline(self, rule: BaselineRule) -> None:
         tests = [*_when_tests(rule.when), *_span_tests(rule.in_force)]
-        self.add(f"applies_{rule.id}", [{"m": _fact("strike", *tests)}],
-                 self._derive_one({"t": "applies", "rule": rule.id, "rank": rule.precedence}))
+        self.add(
+            f"applies_{rule.id}",
+            [{"m": _fact("strike", *tests)}],
+            self._derive_one({"t": "applies", "rule": rule.id, "rank": rule.precedence}),
+        )
 
     # ---- phase 2: decide
 
     def _consent_phase(self) -> None:
         for rule in self.rulebook.baseline:
-            self.add(f"regime_{rule.id}", [
-                {"d": {"t": "decide"}},
-                {"a": _fact("applies", {"rule": rule.id})},
-                {"x$not": _fact("applies", {"$lt": {"rank": rule.precedence}})},
-            ], self._regime(rule.id, rule.then))
+            self.add(
+                f"regime_{rule.id}",
+                [
+                    {"d": {"t": "decide"}},
+                    {"a": _fact("applies", {"rule": rule.id})},
+                    {"x$not": _fact("applies", {"$lt": {"rank": rule.precedence}})},
+                ],
+                self._regime(rule.id, rule.then),
+            )
         same_state = {"state": {"r": "state"}}
-        self.add("missing", [
-            {"k": {"t": "check"}}, {"r": {"t": "required"}},
-            {"c$not": _fact("consent", same_state)},
-        ], self._missing)
-        self.add("missing_cited", [
-            {"k": {"t": "check"}}, {"r": {"t": "required"}},
-            {"w": _fact("withheld", same_state)},
-            {"c$not": _fact("consent", same_state)},
-        ], self._cite)
-        self.add("present", [
-            {"k": {"t": "check"}}, {"r": {"t": "required"}},
-            {"c": _fact("consent", same_state, {"lvl": "sure"})},
-        ], self._present)
-        self.add("doubtful", [
-            {"k": {"t": "check"}}, {"r": {"t": "required"}},
-            {"c": _fact("consent", same_state, {"lvl": "maybe"})},
-            {"s$not": _fact("consent", same_state, {"lvl": "sure"})},
-        ], self._doubtful)
+        self.add(
+            "missing",
+            [
+                {"k": {"t": "check"}},
+                {"r": {"t": "required"}},
+                {"c$not": _fact("consent", same_state)},
+            ],
+            self._missing,
+        )
+        self.add(
+            "missing_cited",
+            [
+                {"k": {"t": "check"}},
+                {"r": {"t": "required"}},
+                {"w": _fact("withheld", same_state)},
+                {"c$not": _fact("consent", same_state)},
+            ],
+            self._cite,
+        )
+        self.add(
+            "present",
+            [
+                {"k": {"t": "check"}},
+                {"r": {"t": "required"}},
+                {"c": _fact("consent", same_state, {"lvl": "sure"})},
+            ],
+            self._present,
+        )
+        self.add(
+            "doubtful",
+            [
+                {"k": {"t": "check"}},
+                {"r": {"t": "required"}},
+                {"c": _fact("consent", same_state, {"lvl": "maybe"})},
+                {"s$not": _fact("consent", same_state, {"lvl": "sure"})},
+            ],
+            self._doubtful,
+        )
 
     # ---- phase 3: conclude
 
     def _verdict_phase(self) -> None:
-        self.add("verdict_regime", [{"z": {"t": "conclude"}}, {"v": {"t": "verdict"}}],
-                 lambda c: self.trace(c).verdicts.add(c.v.v))
-        self.add("verdict_prohibited", [
-            {"z": {"t": "conclude"}}, {"k": {"t": "check"}}, {"m": {"t": "missing"}},
-        ], lambda c: self.trace(c).verdicts.add("prohibited"))
-        self.add("verdict_undetermined", [
-            {"z": {"t": "conclude"}}, {"k": {"t": "check"}},
-            {"m$not": {"t": "missing"}}, {"d": {"t": "doubt"}},
-        ], lambda c: self.trace(c).verdicts.add("undetermined"))
-        self.add("verdict_permitted", [
-            {"z": {"t": "conclude"}}, {"k": {"t": "check"}},
-            {"m$not": {"t": "missing"}}, {"d$not": {"t": "doubt"}},
-        ], lambda c: self.trace(c).verdicts.add("permitted"))
+        self.add(
+            "verdict_regime",
+            [{"z": {"t": "conclude"}}, {"v": {"t": "verdict"}}],
+            lambda c: self.trace(c).verdicts.add(c.v.v),
+        )
+        self.add(
+            "verdict_prohibited",
+            [
+                {"z": {"t": "conclude"}},
+                {"k": {"t": "check"}},
+                {"m": {"t": "missing"}},
+            ],
+            lambda c: self.trace(c).verdicts.add("prohibited"),
+        )
+        self.add(
+            "verdict_undetermined",
+            [
+                {"z": {"t": "conclude"}},
+                {"k": {"t": "check"}},
+                {"m$not": {"t": "missing"}},
+                {"d": {"t": "doubt"}},
+            ],
+            lambda c: self.trace(c).verdicts.add("undetermined"),
+        )
+        self.add(
+            "verdict_permitted",
+            [
+                {"z": {"t": "conclude"}},
+                {"k": {"t": "check"}},
+                {"m$not": {"t": "missing"}},
+                {"d$not": {"t": "doubt"}},
+            ],
+            lambda c: self.trace(c).verdicts.add("permitted"),
+        )
 
     # ---- actions (closures over compile-time values; no rule text is executed)
 
@@ -267,6 +353,7 @@ class _Compiler:
             trace.weapon_rule, trace.required = weapon_id, states
             for state in states:
                 _derive(c, {"t": "required", "state": state})
+
         return action
 
     def _assumed(self, c: Any) -> None:
@@ -280,24 +367,43 @@ class _Compiler:
         def action(c: Any) -> None:
             for fact in facts:
                 _derive(c, fact)
+
         return action
 
     def _grant_consent(self, grant: Grant, size: int, *, sure: bool) -> Action:
         def action(c: Any) -> None:
             if sure:
-                _derive(c, {"t": "consent", "state": grant.grantor, "lvl": "sure",
-                            "via": grant.id, "why": ""})
+                _derive(
+                    c,
+                    {
+                        "t": "consent",
+                        "state": grant.grantor,
+                        "lvl": "sure",
+                        "via": grant.id,
+                        "why": "",
+                    },
+                )
                 return
             whys = sorted({getattr(c, f"p{i}").why for i in range(size)} - {""})
             if whys:
-                _derive(c, {"t": "consent", "state": grant.grantor, "lvl": "maybe",
-                            "via": grant.id, "why": ",".join(whys)})
+                _derive(
+                    c,
+                    {
+                        "t": "consent",
+                        "state": grant.grantor,
+                        "lvl": "maybe",
+                        "via": grant.id,
+                        "why": ",".join(whys),
+                    },
+                )
+
         return action
 
     def _withheld(self, rule_id: str, states: tuple[str, ...]) -> Action:
         def action(c: Any) -> None:
             for state in states:
                 _derive(c, {"t": "withheld", "state": state, "rule": rule_id})
+
         return action
 
     def _derive_one(self, fact: dict[str, Any]) -> Action:
@@ -310,6 +416,7 @@ class _Compiler:
                 _derive(c, {"t": "check", "rule": rule_id})
             else:
                 _derive(c, {"t": "verdict", "v": then, "rule": rule_id})
+
         return action
 
     def _missing(self, c: Any) -> None:
@@ -328,7 +435,7 @@ class _Compiler:
         _derive(c, {"t": "doubt", "state": c.r.state, "via": c.c.via})
 
 
-def _regex(values: list[str]) -> str:
+def _regex(values: Sequence[str]) -> str:
     for value in values:
         if not _SAFE_VALUE.match(value):
             raise EngineFailure(f"value {value!r} cannot be compiled safely")
@@ -349,12 +456,11 @@ def _when_tests(when: Conditions) -> list[Pattern]:
 
 
 def _derive(c: Any, fact: dict[str, Any]) -> None:
-    try:
-        # Fact identity ignores the sid and outlives delete_state: without the session's own
-        # id in its content, a fact equal to one of an earlier session is silently dropped.
+    # Fact identity ignores the sid and outlives delete_state: without the session's own
+    # id in its content, a fact equal to one of an earlier session is silently dropped.
+    # Derived twice by two rules (MessageObservedException): one fact is enough.
+    with contextlib.suppress(MessageObservedException):
         c.assert_fact({**fact, "e": c.s.sid})
-    except MessageObservedException:
-        pass  # derived twice by two rules: one fact is enough
 
 
 class _QuietHost(durable_engine.Host):  # type: ignore[misc]
@@ -371,10 +477,8 @@ def _tune_malloc() -> None:
     if _TRIMMED:
         return
     _TRIMMED = True
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to tune
         ctypes.CDLL("libc.so.6").mallopt(-1, 256 * 1024 * 1024)  # M_TRIM_THRESHOLD
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to tune
 
 
 class Engine:
@@ -403,7 +507,7 @@ class Engine:
 
     def close(self) -> None:
         """Free the compiled rulesets (durable_rules has no public API for it)."""
-        import durable_rules_engine  # noqa: PLC0415
+        import durable_rules_engine
 
         with self._lock:
             for name in self._rulesets.values():
@@ -435,10 +539,9 @@ class Engine:
         return trace
 
     def _assert(self, ruleset: str, fact: dict[str, Any]) -> None:
-        try:
+        # MessageNotHandled: no rule reads this fact (e.g. an assumed consent nobody needs).
+        with contextlib.suppress(MessageNotHandledException):
             self._host.assert_fact(ruleset, fact)
-        except MessageNotHandledException:
-            pass  # no rule reads this fact (e.g. an assumed consent nobody needs)
 
 
 def _strike_fact(strike: Strike, sid: str) -> dict[str, Any]:

@@ -13,8 +13,9 @@ def strike_of(rulebook: Rulebook, scenario: Scenario) -> Strike:
     """The facts the rules read, with the weapon resolved to its catalogue id."""
     weapon = rulebook.weapon_named(scenario.weapon)
     if weapon is None:
-        raise CheckerError.at(Location("scenario", field="weapon"),
-                              rulebook.unknown_weapon(scenario.weapon))
+        raise CheckerError.at(
+            Location("scenario", field="weapon"), rulebook.unknown_weapon(scenario.weapon)
+        )
     target = scenario.target
     return Strike(
         weapon=weapon.id,
@@ -32,7 +33,9 @@ def readings_to_run(rulebook: Rulebook, reading: str | None) -> tuple[str, ...]:
         return rulebook.readings
     if reading not in rulebook.readings:
         known = ", ".join(rulebook.readings)
-        raise CheckerError.at(Location("--reading"), f"unknown reading '{reading}' (known: {known})")
+        raise CheckerError.at(
+            Location("--reading"), f"unknown reading '{reading}' (known: {known})"
+        )
     return (reading,)
 
 

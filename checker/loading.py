@@ -39,7 +39,8 @@ def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:
         return Problem(doc.locate(path, container=True), "required field is missing")
     location = doc.locate(path)
     if kind == "extra_forbidden":
-        return Problem(location, f"unknown field '{path[-1]}'{_suggest(str(path[-1]), model)}")
+        here = _model_at(model, path[:-1])
+        return Problem(location, f"unknown field '{path[-1]}'{_suggest(str(path[-1]), here)}")
     return Problem(location, _message(error))
 
 
@@ -71,29 +72,29 @@ def _message(error: Any) -> str:
     if kind == "finite_number":
         return "must be a finite number"
     if kind.startswith(("greater_than", "less_than")):
-        return f"{text.removeprefix('Input should be ')}, got {_describe(value)}"
+        return f"must be {text.removeprefix('Input should be ')}, got {_describe(value)}"
     return str(text[0].lower() + text[1:])
 
 
-def _suggest(name: str, model: type[BaseModel]) -> str:
-    close = difflib.get_close_matches(name, sorted(_field_names(model)), n=1, cutoff=0.6)
+def _suggest(name: str, model: type[BaseModel] | None) -> str:
+    if model is None:
+        return ""
+    names = sorted(info.alias or field for field, info in model.model_fields.items())
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _field_names(model: type[BaseModel]) -> set[str]:
-    names: set[str] = set()
-    stack: list[type[BaseModel]] = [model]
-    seen: set[type[BaseModel]] = set()
-    while stack:
-        current = stack.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for name, info in current.model_fields.items():
-            names.add(info.alias or name)
-            for arg in _model_args(info.annotation):
-                stack.append(arg)
-    return names
+def _model_at(model: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The model that describes the object at `path` (list indices and map keys skipped)."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None:
+            return None
+        info = current.model_fields.get(str(part)) if isinstance(part, str) else None
+        if info is None:
+            continue  # a list index or a map key: the same item model applies
+        current = next(_model_args(info.annotation), None)
+    return current
 
 
 def _model_args(annotation: Any) -> Iterator[type[BaseModel]]:
@@ -122,7 +123,7 @@ def parse_scenario(text: str, file: str, rulebook: Rulebook, line_offset: int = 
 
 def load_scenario(path: str | Path, rulebook: Rulebook | None = None) -> Scenario:
     """Read and validate one scenario file (against the shipped rulebook by default)."""
-    from checker.rulebook import default_rulebook  # noqa: PLC0415 - avoid an import cycle
+    from checker.rulebook import default_rulebook
 
     path = Path(path)
     return parse_scenario(read_text(path), str(path), rulebook or default_rulebook())

@@ -63,7 +63,7 @@ def parse_day(value: Any) -> date:
     if isinstance(value, date):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"expected a date as \"YYYY-MM-DD\", got {_describe(value)}")
+        raise ValueError(f'expected a date as "YYYY-MM-DD", got {_describe(value)}')
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
     try:
@@ -131,7 +131,11 @@ def _describe(value: Any) -> str:
         return f"string '{value[:40]}'"
     if isinstance(value, int | float):
         return f"number {value}"
-    return {list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 # --------------------------------------------------------------------------- codes
@@ -264,9 +268,7 @@ class Range(_Strict):
 class Weapon(_Strict):
     id: RuleId
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    aliases: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
-        default_factory=list
-    )
+    aliases: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list)
     supplier: Country
     consent_required: Annotated[list[Country], Field(min_length=1)] = Field(
         description="states whose consent its use on restricted territory needs"

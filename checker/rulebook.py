@@ -22,8 +22,8 @@ from checker.model import (
     InForce,
     Provenance,
     Restriction,
-    RuleFile,
     RulebookHeader,
+    RuleFile,
     Source,
     Weapon,
 )
@@ -117,8 +117,10 @@ def load_rulebook(folder: str | Path | None = None) -> Rulebook:
     root = Path(folder) if folder is not None else default_rules_dir()
     if not root.exists():
         raise CheckerError.at(Location(str(root)), "no such rules folder")
-    files = [root] if root.is_file() else sorted(
-        p for p in root.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file()
+    files = (
+        [root]
+        if root.is_file()
+        else sorted(p for p in root.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
     )
     if not files:
         raise CheckerError.at(Location(str(root)), "folder holds no rule files (*.yaml)")
@@ -132,7 +134,9 @@ def load_rulebook(folder: str | Path | None = None) -> Rulebook:
             if doc.data is None:
                 continue
             parsed.append((doc, validate_model(RuleFile, doc)))
-            digest.update(path.relative_to(root if root.is_dir() else root.parent).as_posix().encode())
+            digest.update(
+                path.relative_to(root if root.is_dir() else root.parent).as_posix().encode()
+            )
             digest.update(text.encode())
         except CheckerError as err:
             problems.extend(err.problems)
@@ -164,8 +168,9 @@ def _assemble(
     texts = _source_texts(root, header, headers[0][0], problems)
     checks = _Checks(header, placed, texts, problems)
     checks.run()
-    baseline = sorted((p.rule for p in placed if isinstance(p.rule, BaselineRule)),
-                      key=lambda r: r.precedence)
+    baseline = sorted(
+        (p.rule for p in placed if isinstance(p.rule, BaselineRule)), key=lambda r: r.precedence
+    )
     book = Rulebook(
         root=str(root),
         header=header,
@@ -194,7 +199,9 @@ def _source_texts(
         try:
             texts[source.id] = read_text(path)
         except CheckerError as err:
-            problems.append(Problem(where, f"cannot read the source text: {err.problems[0].message}"))
+            problems.append(
+                Problem(where, f"cannot read the source text: {err.problems[0].message}")
+            )
     return texts
 
 
@@ -237,7 +244,9 @@ class _Checks:
         for item in self.placed:
             first = seen.setdefault(item.rule.id, item)
             if first is not item:
-                self.fail(item.at("id"), f"duplicate rule id '{item.rule.id}' (first at {first.at('id')})")
+                self.fail(
+                    item.at("id"), f"duplicate rule id '{item.rule.id}' (first at {first.at('id')})"
+                )
 
     def weapon_names(self) -> None:
         seen: dict[str, str] = {}
@@ -259,17 +268,21 @@ class _Checks:
                 continue
             text = self.texts[entry.source]
             if text is not None and entry.quote not in text:
-                self.fail(item.at(*path, index, "quote"),
-                          f"quote does not appear verbatim in source '{entry.source}'")
+                self.fail(
+                    item.at(*path, index, "quote"),
+                    f"quote does not appear verbatim in source '{entry.source}'",
+                )
             if entry.evidence == "baseline" and not entry.basis:
                 self.fail(where, "a baseline rule must name its basis")
 
     def weapon(self, item: Placed, weapon: Weapon) -> None:
         expected = weapon.range.miles * KM_PER_MILE
         if abs(weapon.range.km - expected) > 0.02 * expected:
-            self.fail(item.at("range", "km"),
-                      f"{weapon.range.km} km does not match {weapon.range.miles} miles "
-                      f"(≈{expected:.0f} km)")
+            self.fail(
+                item.at("range", "km"),
+                f"{weapon.range.km} km does not match {weapon.range.miles} miles "
+                f"(≈{expected:.0f} km)",
+            )
 
     def grant(self, item: Placed, grant: Grant) -> None:
         for index, weapon_id in enumerate(grant.weapons):
@@ -277,15 +290,19 @@ class _Checks:
             if weapon is None:
                 self.fail(item.at("weapons", index), self._unknown_weapon(weapon_id))
             elif grant.grantor not in weapon.consent_required:
-                self.fail(item.at("grantor"),
-                          f"consent of {grant.grantor} is never required for '{weapon_id}', "
-                          f"so this grant could not change a verdict")
+                self.fail(
+                    item.at("grantor"),
+                    f"consent of {grant.grantor} is never required for '{weapon_id}', "
+                    f"so this grant could not change a verdict",
+                )
         self.in_force(item, grant.in_force, ("in_force",), months=True)
         for name, override in grant.readings.items():
             if name not in self.header.readings:
                 known = ", ".join(self.header.readings) or "none"
-                self.fail(item.at("readings", name),
-                          f"unknown reading '{name}' (declared in the rulebook header: {known})")
+                self.fail(
+                    item.at("readings", name),
+                    f"unknown reading '{name}' (declared in the rulebook header: {known})",
+                )
             self.provenance(item, override.provenance, ("readings", name, "provenance"))
             if override.in_force is not None:
                 self.in_force(item, override.in_force, ("readings", name, "in_force"), months=True)
@@ -301,48 +318,66 @@ class _Checks:
     def in_force(self, item: Placed, span: InForce, path: FieldPath, *, months: bool) -> None:
         for name, value in (("from", span.from_), ("until", span.until)):
             if value is not None and value.precision == "month" and not months:
-                self.fail(item.at(*path, name),
-                          "a date known only to the month is supported on grants only")
+                self.fail(
+                    item.at(*path, name),
+                    "a date known only to the month is supported on grants only",
+                )
         if span.from_ and span.until and span.from_.first > span.until.last:
-            self.fail(item.at(*path, "until"), f"ends ({span.until}) before it starts ({span.from_})")
+            self.fail(
+                item.at(*path, "until"), f"ends ({span.until}) before it starts ({span.from_})"
+            )
 
     def country_level(self, item: Placed, codes: list[str], path: FieldPath) -> None:
         for index, code in enumerate(codes):
             if "-" in code:
-                self.fail(item.at(*path, index),
-                          f"'{code}': only country codes are supported here (subdivisions on grants)")
+                self.fail(
+                    item.at(*path, index),
+                    f"'{code}': only country codes are supported here (subdivisions on grants)",
+                )
 
     def precedence(self) -> None:
         rules = [p for p in self.placed if isinstance(p.rule, BaselineRule)]
         if not rules:
-            self.problems.append(Problem(Location(str(self.placed[0].doc.file) if self.placed
-                                                  else "rules"), "no baseline rules"))
+            self.problems.append(
+                Problem(
+                    Location(str(self.placed[0].doc.file) if self.placed else "rules"),
+                    "no baseline rules",
+                )
+            )
             return
         seen: dict[int, str] = {}
         for item in rules:
             assert isinstance(item.rule, BaselineRule)
             other = seen.setdefault(item.rule.precedence, item.rule.id)
             if other != item.rule.id:
-                self.fail(item.at("precedence"),
-                          f"precedence {item.rule.precedence} is also that of '{other}'")
+                self.fail(
+                    item.at("precedence"),
+                    f"precedence {item.rule.precedence} is also that of '{other}'",
+                )
         last = max(rules, key=lambda p: p.rule.precedence)  # type: ignore[union-attr]
         assert isinstance(last.rule, BaselineRule)
         conditioned = any(value is not None for value in last.rule.when.model_dump().values())
         if conditioned or not last.rule.in_force.always:
-            self.fail(last.at("when"), "the last baseline rule must apply always "
-                      "(no conditions, in force always), so every scenario gets a verdict")
+            self.fail(
+                last.at("when"),
+                "the last baseline rule must apply always "
+                "(no conditions, in force always), so every scenario gets a verdict",
+            )
 
     def coverage(self) -> None:
-        restricted = {s for p in self.placed if isinstance(p.rule, Restriction) for s in p.rule.states}
+        restricted = {
+            s for p in self.placed if isinstance(p.rule, Restriction) for s in p.rule.states
+        }
         for item in self.placed:
             if isinstance(item.rule, Weapon):
                 for index, state in enumerate(item.rule.consent_required):
                     if state not in restricted:
-                        self.fail(item.at("consent_required", index),
-                                  f"no restriction says why consent of {state} is needed")
+                        self.fail(
+                            item.at("consent_required", index),
+                            f"no restriction says why consent of {state} is needed",
+                        )
 
     def _unknown_weapon(self, weapon_id: str) -> str:
         close = difflib.get_close_matches(weapon_id, sorted(self.weapons), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"unknown weapon id '{weapon_id}'{hint}"
-

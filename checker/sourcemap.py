@@ -55,8 +55,9 @@ class Document:
             if probe in self.values:
                 return self._at(self.values[probe], name)
             if not probe:
-                return Location(self.file, self.line_offset + 1 if self.line_offset else None,
-                                None, name)
+                return Location(
+                    self.file, self.line_offset + 1 if self.line_offset else None, None, name
+                )
             probe = probe[:-1]
 
     def _at(self, position: tuple[int, int], name: str) -> Location:
@@ -121,8 +122,15 @@ def parse_json(text: str, file: str, line_offset: int = 0) -> Document:
     """Parse strict JSON (no duplicate keys, no NaN/Infinity) into a Document."""
     doc = Document(file, None, text, line_offset=line_offset)
     if not text.strip():
-        raise CheckerError.at(Location(file, line_offset + 1 if line_offset else None),
-                              "is empty, expected a JSON object")
+        raise CheckerError.at(Location(file, line_offset + 1), "is empty, expected a JSON object")
+    if text.count("[") + text.count("{") > MAX_DEPTH:  # cheap test before the exact one
+        problem = _first_structural_problem(text)
+        if problem is not None and problem[2].startswith("nesting"):
+            path, offset, message = problem
+            line, column = _line_col(text, offset)
+            raise CheckerError.at(
+                Location(file, line + line_offset, column, field_path(path)), message
+            )
     try:
         doc.data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
@@ -132,10 +140,10 @@ def parse_json(text: str, file: str, line_offset: int = 0) -> Document:
         ) from None
     except _DuplicateKey as dup:
         doc.keys, doc.values = _json_positions(text)
-        where = doc.keys.get(("\0duplicate",), (1, 1))
+        line, column = doc.keys.get(("\0duplicate",), (1, 1))
         path = _duplicate_path(text)
         raise CheckerError.at(
-            Location(file, where[0] + line_offset, where[1], field_path(path)),
+            Location(file, line + line_offset, column, field_path(path)),
             f"duplicate key '{dup.key}'",
         ) from None
     except (ValueError, RecursionError) as err:
@@ -176,7 +184,7 @@ class _Scan:
         start = self.newlines[line - 1] + 1 if line else 0
         return line + 1, offset - start + 1
 
-    def run(self) -> None:  # noqa: C901 - one state machine reads best in one place
+    def run(self) -> None:
         text, i = self.text, 0
         # Each frame: [kind, path, seen keys or index, pending key]
         stack: list[list[Any]] = []
@@ -277,7 +285,9 @@ class _Scan:
         return i, (*frame[1], frame.pop())
 
 
-def _json_positions(text: str) -> tuple[dict[FieldPath, tuple[int, int]], dict[FieldPath, tuple[int, int]]]:
+def _json_positions(
+    text: str,
+) -> tuple[dict[FieldPath, tuple[int, int]], dict[FieldPath, tuple[int, int]]]:
     scan = _Scan(text)
     scan.run()
     if scan.duplicate is not None:
@@ -307,7 +317,8 @@ def _first_structural_problem(text: str) -> tuple[FieldPath, int, str] | None:
 # --------------------------------------------------------------------------- YAML
 
 
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()  # type: ignore[no-untyped-call]
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 def parse_yaml(text: str, file: str) -> Document:
@@ -344,8 +355,12 @@ def _construct(node: yaml.Node, path: FieldPath, doc: Document, seen: set[int]) 
                 key = str(key)
             child = (*path, key)
             if key in result:
-                where = Location(doc.file, key_node.start_mark.line + 1,
-                                 key_node.start_mark.column + 1, field_path(child))
+                where = Location(
+                    doc.file,
+                    key_node.start_mark.line + 1,
+                    key_node.start_mark.column + 1,
+                    field_path(child),
+                )
                 raise CheckerError.at(where, f"duplicate key '{key}'")
             doc.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = _construct(value_node, child, doc, seen)
@@ -358,9 +373,12 @@ def _construct(node: yaml.Node, path: FieldPath, doc: Document, seen: set[int]) 
 def _scalar(node: yaml.Node, path: FieldPath, doc: Document) -> Any:
     if not isinstance(node, yaml.ScalarNode):
         raise CheckerError.at(doc.locate(path), "a key must be a plain value")
+    if node.tag == _TIMESTAMP:
+        return node.value  # dates are parsed by the models, which say what is wrong with them
     try:
-        return _CONSTRUCTOR.construct_object(node)  # type: ignore[no-untyped-call]
-    except yaml.YAMLError as err:
-        where = Location(doc.file, node.start_mark.line + 1, node.start_mark.column + 1,
-                         field_path(path))
+        return _CONSTRUCTOR.construct_object(node)
+    except (yaml.YAMLError, ValueError, OverflowError) as err:
+        where = Location(
+            doc.file, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path)
+        )
         raise CheckerError.at(where, f"invalid YAML value: {err}") from None

@@ -82,7 +82,11 @@ class Verdict:
             "sources": [_compact(asdict(s)) for s in self.sources],
             "undetermined": [_compact(asdict(u)) for u in self.undetermined],
             "per_reading": {
-                r.reading: {"verdict": r.verdict, "rules": list(r.rules), "reasons": list(r.reasons)}
+                r.reading: {
+                    "verdict": r.verdict,
+                    "rules": list(r.rules),
+                    "reasons": list(r.reasons),
+                }
                 for r in self.results
             },
             "feasibility": asdict(self.feasibility) if self.feasibility else None,
@@ -117,10 +121,12 @@ class _Explainer:
             if regime.then == "consent":
                 self._consents()
             elif regime.then == "undetermined":
-                self.doubts.append(Uncertainty("outside-policy", self._outside(), self.reading,
-                                               regime.id))
-        return ReadingResult(self.reading, verdict, tuple(self.rules), tuple(self.reasons),
-                             tuple(self.doubts))
+                self.doubts.append(
+                    Uncertainty("outside-policy", self._outside(), self.reading, regime.id)
+                )
+        return ReadingResult(
+            self.reading, verdict, tuple(self.rules), tuple(self.reasons), tuple(self.doubts)
+        )
 
     def _use(self, rule_id: str, reason: str | None = None) -> None:
         if rule_id not in self.rules:
@@ -131,9 +137,13 @@ class _Explainer:
     def _outside(self) -> str:
         strike, covered = self.strike, self._covered_countries()
         if strike.operator != "UA":
-            return f"operator {strike.operator} is outside the reported policy (it concerns Ukraine)"
-        return (f"territory {strike.territory} is outside the reported policy "
-                f"(it covers {', '.join(covered)})")
+            return (
+                f"operator {strike.operator} is outside the reported policy (it concerns Ukraine)"
+            )
+        return (
+            f"territory {strike.territory} is outside the reported policy "
+            f"(it covers {', '.join(covered)})"
+        )
 
     def _covered_countries(self) -> list[str]:
         return sorted({c for r in self.book.baseline for c in (r.when.territories or ())})
@@ -178,15 +188,21 @@ class _Explainer:
             start = grant.in_force.from_
             end = grant.in_force.until
             month = start if start and start.precision == "month" else end
-            return (f"{grant.id} is in force {grant.in_force}, a date known only to the month, "
-                    f"and {strike.day.isoformat()} falls inside {month}")
+            return (
+                f"{grant.id} is in force {grant.in_force}, a date known only to the month, "
+                f"and {strike.day.isoformat()} falls inside {month}"
+            )
         if why == "forces":
             wanted = sorted({f for clause in grant.targets for f in clause.forces or ()})
-            return (f"target.forces is not given, and {grant.id} covers only forces within "
-                    f"{', '.join(wanted)}")
+            return (
+                f"target.forces is not given, and {grant.id} covers only forces within "
+                f"{', '.join(wanted)}"
+            )
         places = ", ".join(grant.territories)
-        return (f"target.territory is given only as {strike.territory}, and under the "
-                f"{self.reading} reading {grant.id} covers {places} only")
+        return (
+            f"target.territory is given only as {strike.territory}, and under the "
+            f"{self.reading} reading {grant.id} covers {places} only"
+        )
 
     def _missing(self, state: str, citing: list[str]) -> None:
         lead = f"consent of {state} is missing"
@@ -208,8 +224,10 @@ class _Explainer:
         parts = []
         for grant in grants:
             kinds = sorted({k for clause in grant.targets for k in clause.kinds})
-            parts.append(f"{grant.id} covers {', '.join(kinds)} on {', '.join(grant.territories)}"
-                         f" {grant.in_force}")
+            parts.append(
+                f"{grant.id} covers {', '.join(kinds)} on {', '.join(grant.territories)}"
+                f" {grant.in_force}"
+            )
         return "would need: " + "; ".join(parts) + f"; or assume.consent including {state}"
 
 
@@ -247,10 +265,13 @@ def assemble(
     sources = _sources(rulebook, rules, [r.reading for r in results])
     name = scenario.id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
     feasibility = feasibility_of(rulebook, scenario, strike)
-    warnings = ()
+    warnings: tuple[str, ...] = ()
     if feasibility is not None and not feasibility.within_range:
-        warnings = (f"the target is {feasibility.distance_km:.0f} km from the launch point, "
-                    f"beyond the {feasibility.range_km:.0f} km range of {strike.weapon}",)
+        beyond = (
+            f"the target is {feasibility.distance_km:.0f} km from the launch point, "
+            f"beyond the {feasibility.range_km:.0f} km range of {strike.weapon}"
+        )
+        warnings = (beyond,)
     return Verdict(
         scenario=name,
         verdict=overall,
@@ -270,7 +291,9 @@ def _unique(items: Any) -> tuple[Any, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _sources(rulebook: Rulebook, rules: tuple[str, ...], readings: list[str]) -> tuple[SourceRef, ...]:
+def _sources(
+    rulebook: Rulebook, rules: tuple[str, ...], readings: list[str]
+) -> tuple[SourceRef, ...]:
     refs: list[SourceRef] = []
     for rule_id in rules:
         rule = rulebook.rule(rule_id)
@@ -282,8 +305,18 @@ def _sources(rulebook: Rulebook, rules: tuple[str, ...], readings: list[str]) ->
                     entries.extend(override.provenance)
         for entry in entries:
             source = rulebook.sources[entry.source]
-            refs.append(SourceRef(rule_id, source.id, source.title, source.published.isoformat(),
-                                  entry.quote, entry.evidence, entry.supports, entry.basis))
+            refs.append(
+                SourceRef(
+                    rule_id,
+                    source.id,
+                    source.title,
+                    source.published.isoformat(),
+                    entry.quote,
+                    entry.evidence,
+                    entry.supports,
+                    entry.basis,
+                )
+            )
     return _unique(refs)
 
 
@@ -292,7 +325,7 @@ def feasibility_of(rulebook: Rulebook, scenario: Scenario, strike: Strike) -> Fe
     launch = scenario.launch.location if scenario.launch else None
     if target is None or launch is None:
         return None
-    from geographiclib.geodesic import Geodesic  # noqa: PLC0415 - only scenarios with places pay
+    from geographiclib.geodesic import Geodesic
 
     line = Geodesic.WGS84.Inverse(launch.lat, launch.lon, target.lat, target.lon)
     distance = line["s12"] / 1000
