@@ -5,8 +5,9 @@ as closures, nothing from the rule files executed). A strike is evaluated by for
 chaining in three phases within one fresh session, which is always deleted:
 
 1. the strike's facts go in; rules derive the consents the weapon requires, the
-   conditions each grant meets (surely, or only possibly), the consents in force,
-   the baseline rules that apply, and the restrictions that withhold consent;
+   consents in force (from assumptions, and from grants whose conditions hold surely,
+   or only possibly: a month-precision date, a missing fact), the baseline rules that
+   apply, and the restrictions that withhold consent;
 2. a `decide` control fact: the baseline rule of lowest precedence picks the regime
    and, under the consent regime, each required consent is found present, doubtful
    or missing;
@@ -50,6 +51,7 @@ from checker.rulebook import Rulebook
 
 Action = Callable[[Any], None]
 Pattern = dict[str, Any]
+Variant = tuple[list[Pattern], str]  # the tests of one way a condition can hold, and why not surely
 
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -155,88 +157,30 @@ class _Compiler:
     # ---- phase 1: derivations from the strike
 
     def _grant(self, grant: Grant, index: int, clause: TargetClause) -> None:
-        key = f"{grant.id}#{index}"
-        conditions: list[str] = []
+        """One single-pattern rule per combination of each condition's variants.
 
-        def condition(name: str, tests: list[Pattern], why: str = "") -> None:
-            if name not in conditions:
-                conditions.append(name)
-            self.add(
-                f"cond_{key}_{name}",
-                [{"m": _fact("strike", *tests)}],
-                self._condition(key, name, why),
-            )
-
-        condition("weapon", [_one_of("weapon", grant.weapons)])
-        condition("kind", [_one_of("kind", clause.kinds)])
+        A condition holds surely, or only possibly (a month-precision date, a missing fact):
+        each is a list of (tests, why) variants. A combination whose whys are all empty
+        derives a sure consent; any other, a doubtful one carrying its whys.
+        """
+        forces: list[Variant] = [([], "")]
         if clause.forces is not None:
-            condition(
-                "forces",
-                [
-                    {"forces_given": 1},
-                    {"$iall": {"forces": {"$mt": {"$i": _regex(clause.forces)}}}},
-                ],
+            within = {"$iall": {"forces": {"$mt": {"$i": _regex(clause.forces)}}}}
+            forces = [([{"forces_given": 1}, within], ""), ([{"forces_given": 0}], "forces")]
+        conditions: list[list[Variant]] = [
+            [([_one_of("weapon", grant.weapons), _one_of("kind", clause.kinds)], "")],
+            forces,
+            _territory_variants(grant.territories),
+            *_date_variants(grant.in_force),
+        ]
+        for number, combination in enumerate(itertools.product(*conditions)):
+            tests = [test for variant_tests, _ in combination for test in variant_tests]
+            whys = tuple(sorted({why for _, why in combination if why}))
+            self.add(
+                f"grant_{grant.id}#{index}_{number}",
+                [{"m": _fact("strike", *tests)}],
+                self._grant_consent(grant, whys),
             )
-            condition("forces", [{"forces_given": 0}], why="forces")
-        countries = sorted({c for c in grant.territories if "-" not in c})
-        subdivisions = sorted({c for c in grant.territories if "-" in c and c[:2] not in countries})
-        if countries:
-            condition("territory", [_one_of("country", countries)])
-        if subdivisions:
-            condition("territory", [_one_of("territory", subdivisions)])
-            condition(
-                "territory",
-                [{"subdivided": 0}, _one_of("country", [c[:2] for c in subdivisions])],
-                why="subdivision",
-            )
-        self._grant_dates(grant.in_force, condition)
-
-        def patterns(level: str) -> list[Pattern]:
-            return [
-                {f"p{i}": _fact("cond", {"g": key}, {"c": name}, {"lvl": level})}
-                for i, name in enumerate(conditions)
-            ]
-
-        self.add(
-            f"grant_{key}_sure",
-            patterns("sure"),
-            self._grant_consent(grant, len(conditions), sure=True),
-        )
-        self.add(
-            f"grant_{key}_maybe",
-            patterns("possible"),
-            self._grant_consent(grant, len(conditions), sure=False),
-        )
-
-    def _grant_dates(self, span: InForce, condition: Callable[..., None]) -> None:
-        if span.from_ is not None:
-            start = span.from_
-            if start.precision == "day":
-                condition("from", [{"$gte": {"day": _day_number(start.first)}}])
-            else:
-                condition("from", [{"$gt": {"day": _day_number(start.last)}}])
-                condition(
-                    "from",
-                    [
-                        {"$gte": {"day": _day_number(start.first)}},
-                        {"$lte": {"day": _day_number(start.last)}},
-                    ],
-                    why="month",
-                )
-        if span.until is not None:
-            end = span.until
-            if end.precision == "day":
-                condition("until", [{"$lte": {"day": _day_number(end.first)}}])
-            else:
-                condition("until", [{"$lt": {"day": _day_number(end.first)}}])
-                condition(
-                    "until",
-                    [
-                        {"$gte": {"day": _day_number(end.first)}},
-                        {"$lte": {"day": _day_number(end.last)}},
-                    ],
-                    why="month",
-                )
 
     def _restriction(self, rule: Restriction) -> None:
         tests = [_one_of("country", rule.territories), *_span_tests(rule.in_force)]
@@ -359,45 +303,15 @@ class _Compiler:
     def _assumed(self, c: Any) -> None:
         _derive(c, {"t": "consent", "state": c.m.state, "lvl": "sure", "via": "assume", "why": ""})
 
-    def _condition(self, key: str, name: str, why: str) -> Action:
-        facts = [{"t": "cond", "g": key, "c": name, "lvl": "possible", "why": why}]
-        if not why:
-            facts.append({"t": "cond", "g": key, "c": name, "lvl": "sure", "why": ""})
-
-        def action(c: Any) -> None:
-            for fact in facts:
-                _derive(c, fact)
-
-        return action
-
-    def _grant_consent(self, grant: Grant, size: int, *, sure: bool) -> Action:
-        def action(c: Any) -> None:
-            if sure:
-                _derive(
-                    c,
-                    {
-                        "t": "consent",
-                        "state": grant.grantor,
-                        "lvl": "sure",
-                        "via": grant.id,
-                        "why": "",
-                    },
-                )
-                return
-            whys = sorted({getattr(c, f"p{i}").why for i in range(size)} - {""})
-            if whys:
-                _derive(
-                    c,
-                    {
-                        "t": "consent",
-                        "state": grant.grantor,
-                        "lvl": "maybe",
-                        "via": grant.id,
-                        "why": ",".join(whys),
-                    },
-                )
-
-        return action
+    def _grant_consent(self, grant: Grant, whys: tuple[str, ...]) -> Action:
+        fact = {
+            "t": "consent",
+            "state": grant.grantor,
+            "lvl": "maybe" if whys else "sure",
+            "via": grant.id,
+            "why": ",".join(whys),
+        }
+        return lambda c: _derive(c, fact)
 
     def _withheld(self, rule_id: str, states: tuple[str, ...]) -> Action:
         def action(c: Any) -> None:
@@ -440,6 +354,47 @@ def _regex(values: Sequence[str]) -> str:
         if not _SAFE_VALUE.match(value):
             raise EngineFailure(f"value {value!r} cannot be compiled safely")
     return "(" + "|".join(sorted(set(values))) + ")"
+
+
+def _territory_variants(codes: Sequence[str]) -> list[Variant]:
+    countries = sorted({c for c in codes if "-" not in c})
+    subdivisions = sorted({c for c in codes if "-" in c and c[:2] not in countries})
+    variants: list[Variant] = []
+    if countries:
+        variants.append(([_one_of("country", countries)], ""))
+    if subdivisions:
+        variants.append(([_one_of("territory", subdivisions)], ""))
+        # Only the country is given: the strike may or may not be in a listed subdivision.
+        where = sorted({c[:2] for c in subdivisions})
+        variants.append(([{"subdivided": 0}, _one_of("country", where)], "subdivision"))
+    return variants
+
+
+def _date_variants(span: InForce) -> list[list[Variant]]:
+    conditions: list[list[Variant]] = []
+    if span.from_ is not None:
+        start = span.from_
+        if start.precision == "day":
+            conditions.append([([{"$gte": {"day": _day_number(start.first)}}], "")])
+        else:
+            inside = [
+                {"$gte": {"day": _day_number(start.first)}},
+                {"$lte": {"day": _day_number(start.last)}},
+            ]
+            conditions.append(
+                [([{"$gt": {"day": _day_number(start.last)}}], ""), (inside, "month")]
+            )
+    if span.until is not None:
+        end = span.until
+        if end.precision == "day":
+            conditions.append([([{"$lte": {"day": _day_number(end.first)}}], "")])
+        else:
+            inside = [
+                {"$gte": {"day": _day_number(end.first)}},
+                {"$lte": {"day": _day_number(end.last)}},
+            ]
+            conditions.append([([{"$lt": {"day": _day_number(end.first)}}], ""), (inside, "month")])
+    return conditions
 
 
 def _when_tests(when: Conditions) -> list[Pattern]:
