@@ -35,8 +35,8 @@ Rule = Weapon | Grant | Restriction | BaselineRule
 
 
 def fold(name: str) -> str:
-    """Weapon names match regardless of case, spaces, hyphens and underscores."""
-    return re.sub(r"[\s\-_.]+", "", name).casefold()
+    """Weapon names match regardless of case, spaces and punctuation (SCALP-EG = scalp eg)."""
+    return re.sub(r"[\W_]+", "", name.casefold())
 
 
 @dataclass(frozen=True)
