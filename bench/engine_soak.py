@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import checker  # noqa: E402
-from checker.engine import engine_for  # noqa: E402
-from checker.errors import CheckerError  # noqa: E402
+import checker
+from checker.engine import engine_for
+from checker.errors import CheckerError
 
 
 def rss_mb() -> float:
@@ -35,7 +35,9 @@ def main(total: int = 100_000, chunk: int = 10_000) -> dict[str, object]:
     files = sorted((ROOT / "scenarios").rglob("*.json"))
     scenarios = [checker.load_scenario(f, book) for f in files]
     expected = {s.id: checker.evaluate(book, s).readings for s in scenarios}
-    bad_text = '{"date": "2024-02-30", "weapon": "ATACMS", "target": {"territory": "RU", "kind": "x"}}'
+    bad_text = (
+        '{"date": "2024-02-30", "weapon": "ATACMS", "target": {"territory": "RU", "kind": "x"}}'
+    )
     chunks, wrong, refused, done = [], 0, 0, 0
     start_rss = rss_mb()
     while done < total:

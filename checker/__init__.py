@@ -5,14 +5,37 @@
 >>> scenario = checker.load_scenario("scenarios/atacms/atacms-kursk-depot-2024-11-20.json")
 >>> verdict = checker.evaluate(book, scenario)
 >>> verdict.verdict, verdict.readings
+
+The public names are imported on first use (PEP 562), so `import checker` - and the CLI's
+start-up - does not pay for pydantic, durable_rules or the ISO tables until they are needed.
 """
 
-from checker.errors import CheckerError, Location, Problem
-from checker.evaluation import evaluate
-from checker.loading import load_scenario, parse_scenario
-from checker.model import Scenario
-from checker.rulebook import Rulebook, default_rulebook, load_rulebook
-from checker.verdict import Verdict
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from checker.errors import CheckerError, Location, Problem
+    from checker.evaluation import evaluate
+    from checker.loading import load_scenario, parse_scenario
+    from checker.model import Scenario
+    from checker.rulebook import Rulebook, default_rulebook, load_rulebook
+    from checker.verdict import Verdict
+
+_HOMES = {
+    "CheckerError": "checker.errors",
+    "Location": "checker.errors",
+    "Problem": "checker.errors",
+    "evaluate": "checker.evaluation",
+    "load_scenario": "checker.loading",
+    "parse_scenario": "checker.loading",
+    "Scenario": "checker.model",
+    "Rulebook": "checker.rulebook",
+    "default_rulebook": "checker.rulebook",
+    "load_rulebook": "checker.rulebook",
+    "Verdict": "checker.verdict",
+}
 
 __all__ = [
     "CheckerError",
@@ -27,3 +50,16 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'checker' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -5,24 +5,42 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
+from pathlib import Path
 
 COUNTRY_PATTERN = r"^[A-Za-z]{2}$"
 TERRITORY_PATTERN = r"^[A-Za-z]{2}(-[A-Za-z0-9]{1,3})?$"
 _TERRITORY = re.compile(TERRITORY_PATTERN)
 
 
+TABLE = Path(__file__).with_name("iso3166.txt")
+"""Every code, generated from pycountry: reading it takes ~1 ms, loading pycountry ~50 ms."""
+
+
 @cache
+def _codes() -> tuple[frozenset[str], frozenset[str]]:
+    codes = [line for line in TABLE.read_text().splitlines() if line and line[0] != "#"]
+    return frozenset(c for c in codes if "-" not in c), frozenset(c for c in codes if "-" in c)
+
+
 def _countries() -> frozenset[str]:
-    import pycountry
-
-    return frozenset(c.alpha_2 for c in pycountry.countries)
+    return _codes()[0]
 
 
-@cache
 def _subdivisions() -> frozenset[str]:
-    import pycountry
+    return _codes()[1]
 
-    return frozenset(s.code for s in pycountry.subdivisions)
+
+def table_from_pycountry() -> str:
+    """The text of iso3166.txt as pycountry has it (to regenerate it, and for a test)."""
+    import pycountry  # only when regenerating: its tables are slow to load
+
+    countries = sorted(c.alpha_2 for c in pycountry.countries)
+    subdivisions = sorted(s.code for s in pycountry.subdivisions)
+    head = (
+        "# ISO 3166-1 alpha-2 and ISO 3166-2 codes, from pycountry.\n"
+        "# Regenerate: python -m checker.codes > checker/iso3166.txt (a test checks it).\n"
+    )
+    return head + "".join(code + "\n" for code in countries + subdivisions)
 
 
 @cache
@@ -66,3 +84,7 @@ def _hint(code: str) -> str:
     if code in reserved:
         return f" (did you mean {reserved[code]}?)"
     return ""
+
+
+if __name__ == "__main__":
+    print(table_from_pycountry(), end="")

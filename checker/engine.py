@@ -130,6 +130,10 @@ class _Compiler:
         self.rulebook, self.reading, self.trace = rulebook, reading, record
         self.rules: dict[str, dict[str, Any]] = {}
         self.count = itertools.count()
+        # durable_rules keeps every alpha node a fact matches on a stack of 64 (error 303
+        # beyond): sharing one strike fact among all grant clauses overflowed it with a few
+        # dozen clauses. Each clause reads its own copy of the strike, typed by its key.
+        self.clause_types: list[str] = []
 
     def add(self, purpose: str, patterns: list[Pattern], action: Action) -> None:
         self.rules[f"r{next(self.count):04d}_{purpose}"] = {"all": patterns, "run": action}
@@ -173,12 +177,14 @@ class _Compiler:
             _territory_variants(grant.territories),
             *_date_variants(grant.in_force),
         ]
+        fact_type = f"strike:{grant.id}#{index}"
+        self.clause_types.append(fact_type)
         for number, combination in enumerate(itertools.product(*conditions)):
             tests = [test for variant_tests, _ in combination for test in variant_tests]
             whys = tuple(sorted({why for _, why in combination if why}))
             self.add(
                 f"grant_{grant.id}#{index}_{number}",
-                [{"m": _fact("strike", *tests)}],
+                [{"m": _fact(fact_type, *tests)}],
                 self._grant_consent(grant, whys),
             )
 
@@ -447,9 +453,12 @@ class Engine:
         self._lock = threading.Lock()
         self._sids = itertools.count(1)
         self._rulesets: dict[str, str] = {}
+        self._clause_types: dict[str, list[str]] = {}
         for index, reading in enumerate(rulebook.readings):
             name = f"policy{index}"
-            rules = _Compiler(rulebook, reading, self._trace).compile()
+            compiler = _Compiler(rulebook, reading, self._trace)
+            rules = compiler.compile()
+            self._clause_types[reading] = compiler.clause_types
             try:
                 # set_rulesets deletes the `run` keys of what it is given: a fresh dict each time.
                 self._host.set_rulesets({name: rules})
@@ -478,7 +487,10 @@ class Engine:
             trace = self._traces[sid] = Trace()
             try:
                 self._assert(name, {"t": "open", "sid": sid, "e": sid})
-                self._assert(name, _strike_fact(strike, sid))
+                strike_fact = _strike_fact(strike, sid)
+                self._assert(name, strike_fact)
+                for fact_type in self._clause_types[reading]:
+                    self._assert(name, {**strike_fact, "t": fact_type})
                 for state in strike.consents:
                     self._assert(name, {"t": "assumed", "state": state, "sid": sid, "e": sid})
                 self._assert(name, {"t": "decide", "sid": sid, "e": sid})

@@ -32,7 +32,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}"
+        return one_line(f"{self.location}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    """Control characters and line breaks escaped (a field named "a\nb" must not split a
+    problem over two lines: each line of stderr is one `FILE:LINE:COL: ...` problem)."""
+    return "".join(
+        c if c == " " or c.isprintable() else c.encode("unicode_escape").decode() for c in text
+    )
 
 
 class CheckerError(Exception):

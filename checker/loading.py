@@ -33,7 +33,7 @@ def validate_model(model: type[M], doc: Document) -> M:
 
 
 def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:
-    path = tuple(part for part in error["loc"] if not _is_union_tag(part))
+    path = _data_path(doc.data, error["loc"])
     kind = error["type"]
     if kind == "missing":
         return Problem(doc.locate(path, container=True), "required field is missing")
@@ -42,6 +42,30 @@ def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:
         here = _model_at(model, path[:-1])
         return Problem(location, f"unknown field '{path[-1]}'{_suggest(str(path[-1]), here)}")
     return Problem(location, _message(error))
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    """The error location as a path into the data, without pydantic's union tags.
+
+    A part the data holds is always a field, even one named like a tag ('str', 'a[b]'):
+    telling them apart by name alone dropped such a field and crashed on unknown ones.
+    """
+    path: list[str | int] = []
+    for part in loc:
+        if _holds(data, part):
+            data = data[part]
+        elif _is_union_tag(part):
+            continue
+        else:
+            data = None  # a field that is not there (missing): the path ends with it
+        path.append(part)
+    return tuple(path)
+
+
+def _holds(data: Any, part: Any) -> bool:
+    if isinstance(data, dict):
+        return part in data
+    return isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
 
 
 def _is_union_tag(part: Any) -> bool:

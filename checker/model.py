@@ -52,7 +52,7 @@ TargetKind = Literal[
 
 class _Strict(BaseModel):
     # strict: "51.7" is not a number and 1 is not a string; extra: a typo is an error.
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- dates

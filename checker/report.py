@@ -109,3 +109,12 @@ RENDERERS: dict[str, Callable[[Verdict], str]] = {
     "json": as_json,
     "markdown": markdown,
 }
+
+
+def stderr_warnings(verdict: Verdict, format: str, stdout_is_terminal: bool) -> list[str]:
+    """Warnings to repeat on stderr: in text mode when stdout is piped or redirected, so a
+    target beyond range is not lost in a file (on a terminal the text already shows it)."""
+    if format != "text" or stdout_is_terminal:
+        return []
+    where = verdict.file or verdict.scenario
+    return [f"{escape(where)}: [yellow]warning:[/] {escape(w)}" for w in verdict.warnings]

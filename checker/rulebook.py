@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import os
+import pickle
 import re
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -83,7 +86,10 @@ class Rulebook:
     def unknown_weapon(self, name: str) -> str:
         known = [w.name + (f" ({', '.join(w.aliases)})" if w.aliases else "") for w in self.weapons]
         names = [alias for w in self.weapons for alias in (w.name, *w.aliases)]
-        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        folded = {fold(alias): alias for alias in names}
+        close = [
+            folded[m] for m in difflib.get_close_matches(fold(name), list(folded), n=1, cutoff=0.75)
+        ]
         hint = f"did you mean '{close[0]}'? " if close else ""
         return f"unknown weapon '{name}'; {hint}known: {'; '.join(known)}"
 
@@ -113,7 +119,11 @@ def default_rulebook() -> Rulebook:
 
 
 def load_rulebook(folder: str | Path | None = None) -> Rulebook:
-    """Load and check every rule file in `folder` (the shipped rulebook by default)."""
+    """Load and check every rule file in `folder` (the shipped rulebook by default).
+
+    A rulebook that passed every check is cached (see `cache_dir`), keyed by the content
+    of every file in the folder, so an unchanged rulebook is not parsed and checked again.
+    """
     root = Path(folder) if folder is not None else default_rules_dir()
     if not root.exists():
         raise CheckerError.at(Location(str(root)), "no such rules folder")
@@ -124,6 +134,17 @@ def load_rulebook(folder: str | Path | None = None) -> Rulebook:
     )
     if not files:
         raise CheckerError.at(Location(str(root)), "folder holds no rule files (*.yaml)")
+    base = root if root.is_dir() else root.parent
+    key = _content_key(base, files)
+    cached = _cache_read(key)
+    if cached is not None and cached.root == str(base):
+        return cached
+    book = _load_checked(base, files)
+    _cache_write(key, book)
+    return book
+
+
+def _load_checked(base: Path, files: list[Path]) -> Rulebook:
     problems: list[Problem] = []
     parsed: list[tuple[Document, RuleFile]] = []
     digest = hashlib.sha256()
@@ -134,18 +155,67 @@ def load_rulebook(folder: str | Path | None = None) -> Rulebook:
             if doc.data is None:
                 continue
             parsed.append((doc, validate_model(RuleFile, doc)))
-            digest.update(
-                path.relative_to(root if root.is_dir() else root.parent).as_posix().encode()
-            )
+            digest.update(path.relative_to(base).as_posix().encode())
             digest.update(text.encode())
         except CheckerError as err:
             problems.extend(err.problems)
     if problems:
         raise CheckerError(problems)
-    book, problems = _assemble(root if root.is_dir() else root.parent, parsed)
+    book, problems = _assemble(base, parsed)
     if problems or book is None:
         raise CheckerError(sorted(problems))
     return Rulebook(**{**book.__dict__, "fingerprint": digest.hexdigest()[:16]})
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def cache_dir() -> Path | None:
+    """Where checked rulebooks are cached: $CHECKER_CACHE_DIR, else ~/.cache/checker.
+
+    Set CHECKER_CACHE_DIR to an empty string to turn the cache off.
+    """
+    configured = os.environ.get("CHECKER_CACHE_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "checker"
+
+
+def _content_key(base: Path, files: list[Path]) -> str:
+    """Every file of the folder counts (rule files, and the sources quotes are checked in)."""
+    digest = hashlib.sha256(f"checker-rulebook-v1:{base.resolve()}".encode())
+    for path in sorted({*files, *(p for p in base.rglob("*") if p.is_file())}):
+        try:
+            digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+    return digest.hexdigest()
+
+
+def _cache_read(key: str) -> Rulebook | None:
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        with (folder / f"rulebook-{key}.pickle").open("rb") as handle:
+            book = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a stale or foreign file can raise anything: check afresh
+        return None
+    return book if isinstance(book, Rulebook) else None
+
+
+def _cache_write(key: str, book: Rulebook) -> None:
+    folder = cache_dir()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
+            pickle.dump(book, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        Path(handle.name).replace(folder / f"rulebook-{key}.pickle")
+    except (OSError, pickle.PicklingError):
+        pass  # a read-only home: every run checks the rulebook afresh, which is only slower
 
 
 def _assemble(

@@ -11,11 +11,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import CheckerError, Location, field_path
+
+if TYPE_CHECKING:
+    import yaml
 
 FieldPath = tuple[str | int, ...]
 
@@ -317,19 +318,22 @@ def _first_structural_problem(text: str) -> tuple[FieldPath, int, str] | None:
 # --------------------------------------------------------------------------- YAML
 
 
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML safely (no tags, no aliases, no duplicate keys) into a Document."""
+    import yaml  # only when rule files are read: a cached rulebook needs no parser
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         where = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         raise CheckerError.at(where, f"invalid YAML: {err.problem or err.context}") from None
-    except (yaml.YAMLError, RecursionError) as err:
+    except RecursionError:  # the composer recurses once per level of nesting
+        raise CheckerError.at(Location(file), f"nesting deeper than {MAX_DEPTH} levels") from None
+    except yaml.YAMLError as err:
         raise CheckerError.at(Location(file), f"invalid YAML: {type(err).__name__}") from None
     doc = Document(file, None, keys={}, values={})
     if node is None:
@@ -340,12 +344,15 @@ def parse_yaml(text: str, file: str) -> Document:
 
 
 def _construct(node: yaml.Node, path: FieldPath, doc: Document, seen: set[int]) -> Any:
+    import yaml
+
     assert doc.keys is not None and doc.values is not None
     if id(node) in seen:
         raise CheckerError.at(doc.locate(path), "YAML anchors and aliases are not supported")
     seen.add(id(node))
     doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if len(path) > MAX_DEPTH:
+    # `path` has one part per enclosing collection: this one would be one level deeper.
+    if len(path) >= MAX_DEPTH and isinstance(node, yaml.MappingNode | yaml.SequenceNode):
         raise CheckerError.at(doc.locate(path), f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
@@ -371,12 +378,14 @@ def _construct(node: yaml.Node, path: FieldPath, doc: Document, seen: set[int]) 
 
 
 def _scalar(node: yaml.Node, path: FieldPath, doc: Document) -> Any:
+    import yaml
+
     if not isinstance(node, yaml.ScalarNode):
         raise CheckerError.at(doc.locate(path), "a key must be a plain value")
     if node.tag == _TIMESTAMP:
         return node.value  # dates are parsed by the models, which say what is wrong with them
     try:
-        return _CONSTRUCTOR.construct_object(node)
+        return yaml.constructor.SafeConstructor().construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError) as err:
         where = Location(
             doc.file, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path)

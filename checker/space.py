@@ -19,7 +19,7 @@ One abstraction serves diff, lock, mutate, why-not, timeline and the memoised ba
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -46,7 +46,8 @@ class Span:
     def representative(self) -> date:
         if self.start is not None:
             return self.start
-        assert self.end is not None
+        if self.end is None:  # no rule mentions a date: any day stands for all
+            return date(2024, 1, 1)
         return self.end - timedelta(days=1)
 
     def contains(self, day: date) -> bool:
@@ -401,14 +402,26 @@ def _then(book: Rulebook, rule_id: str) -> str:
     return next(r.then for r in book.baseline if r.id == rule_id)
 
 
-def tabulate(space: Space) -> Iterator[Row]:
-    """Every class of the space with each rulebook's verdicts, all through the engine."""
+def tabulate(
+    space: Space, run: Callable[[Rulebook, Strike], tuple[Outcome, bool]] | None = None
+) -> Iterator[Row]:
+    """Every class of the space with each rulebook's verdicts, all through the engine.
+
+    `run` replaces the per-class evaluation (default: the engine), e.g. to memoise one
+    rulebook's results across many tables (`checker mutate`).
+    """
+    run = run or _run
     for base in space.base_cells():
         strike = base.strike(space)
-        results = [_run(book, strike) for book in space.rulebooks]
+        results = [run(book, strike) for book in space.rulebooks]
         if not any(consent for _, consent in results):
             yield Row(base, tuple(outcome for outcome, _ in results))
             continue
         for cell in space.refinements(base):
             strike = cell.strike(space)
-            yield Row(cell, tuple(_run(book, strike)[0] for book in space.rulebooks))
+            yield Row(cell, tuple(run(book, strike)[0] for book in space.rulebooks))
+
+
+def run_class(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
+    """One class's verdict per reading under `book`, and whether the consent regime applied."""
+    return _run(book, strike)

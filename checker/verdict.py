@@ -50,6 +50,18 @@ class Feasibility:
     margin_km: float
     within_range: bool
     range_stated: str
+    weapon: str
+
+
+def range_warnings(feasibility: Feasibility | None) -> tuple[str, ...]:
+    """The warning a target beyond the weapon's reach deserves (none within reach)."""
+    if feasibility is None or feasibility.within_range:
+        return ()
+    beyond = (
+        f"the target is {feasibility.distance_km:.0f} km from the launch point, beyond the "
+        f"{feasibility.range_km:.0f} km range of {feasibility.weapon} ({feasibility.range_stated})"
+    )
+    return (beyond,)
 
 
 @dataclass(frozen=True)
@@ -265,13 +277,7 @@ def assemble(
     sources = _sources(rulebook, rules, [r.reading for r in results])
     name = scenario.id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
     feasibility = feasibility_of(rulebook, scenario, strike)
-    warnings: tuple[str, ...] = ()
-    if feasibility is not None and not feasibility.within_range:
-        beyond = (
-            f"the target is {feasibility.distance_km:.0f} km from the launch point, "
-            f"beyond the {feasibility.range_km:.0f} km range of {strike.weapon}"
-        )
-        warnings = (beyond,)
+    warnings = range_warnings(feasibility)
     return Verdict(
         scenario=name,
         verdict=overall,
@@ -336,4 +342,5 @@ def feasibility_of(rulebook: Rulebook, scenario: Scenario, strike: Strike) -> Fe
         margin_km=round(weapon.range.km - distance, 1),
         within_range=distance <= weapon.range.km,
         range_stated=weapon.range.stated,
+        weapon=weapon.name,
     )

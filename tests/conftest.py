@@ -8,6 +8,7 @@ Select one with HYPOTHESIS_PROFILE=thorough or pytest --hypothesis-profile=thoro
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,9 @@ settings.register_profile("ci", max_examples=150, derandomize=True, print_blob=T
 settings.register_profile("dev", max_examples=300, **_common)
 settings.register_profile("thorough", max_examples=20_000, **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+# Checked rulebooks are cached by content; tests use a cache of their own, never the user's.
+os.environ.setdefault("CHECKER_CACHE_DIR", tempfile.mkdtemp(prefix="checker-test-cache-"))
 
 
 @pytest.fixture(scope="session")

@@ -108,3 +108,11 @@ def test_a_scenario_normalises_codes_and_defaults_the_operator() -> None:
 def test_the_scenario_model_is_strict(change: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         Scenario.model_validate({**BASE, **change})
+
+
+def test_the_shipped_iso_table_is_pycountrys() -> None:
+    from checker.codes import TABLE, table_from_pycountry
+
+    assert TABLE.read_text() == table_from_pycountry(), (
+        "run: python -m checker.codes > checker/iso3166.txt"
+    )

@@ -134,3 +134,31 @@ def test_an_empty_or_headerless_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "w.yaml").write_text("weapons: []\n")
     with pytest.raises(CheckerError, match="no rule file declares the `rulebook:` header"):
         checker.load_rulebook(tmp_path)
+
+
+def test_a_checked_rulebook_is_cached_by_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))
+    first = checker.load_rulebook(rules)
+    assert len(list((tmp_path / "cache").glob("rulebook-*.pickle"))) == 1
+
+    def no_parsing(*args: object) -> None:
+        raise AssertionError("an unchanged rulebook was parsed again")
+
+    monkeypatch.setattr("checker.rulebook.parse_yaml", no_parsing)
+    assert checker.load_rulebook(rules) == first
+    monkeypatch.undo()
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))
+    # any change, even to a source text that quotes are checked against, is checked afresh
+    source = rules / "sources" / "biden-atacms-2024-11-17.txt"
+    source.write_text(source.read_text().replace("deep inside Russia", "inside Russia"))
+    with pytest.raises(CheckerError, match="quote does not appear verbatim"):
+        checker.load_rulebook(rules)
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHECKER_CACHE_DIR", "")
+    assert checker.load_rulebook(RULES).weapons

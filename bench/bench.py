@@ -1,0 +1,444 @@
+"""checker's benchmark: cold start, batch throughput through the CLI, memory, and cedarpy as peer.
+
+    python bench/bench.py                      # 10k, 100k and 1M lines; JSON on stdout
+    python bench/bench.py --sizes 10000 --runs 3 --out /tmp/bench.json
+
+Everything is measured in one run on one machine, side by side; times are medians of
+several runs, with the ratios the targets are stated in. The JSONL inputs are generated
+into a temporary folder (seeded, so every run sees the same scenarios). The CLI is timed
+end to end as a user runs it (`checker eval big.jsonl --format json > /dev/null`); a
+sample of its output is compared line by line with one-by-one evaluation through the
+library's plain path, and every scenario's cedarpy decision with checker's verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICY = Path(__file__).resolve().parent / "cedar" / "policy.cedar"
+PYTHON = sys.executable
+CHECKER = str(Path(PYTHON).with_name("checker"))
+
+# ---------------------------------------------------------------------- scenarios
+
+WEAPONS = ["ATACMS", "MGM-140", "HIMARS", "M142", "GMLRS", "Storm Shadow", "SCALP", "SCALP-EG"]
+WEAPON_IDS = {
+    "ATACMS": "atacms",
+    "MGM-140": "atacms",
+    "HIMARS": "himars",
+    "M142": "himars",
+    "GMLRS": "himars",
+    "Storm Shadow": "storm-shadow",
+    "SCALP": "scalp",
+    "SCALP-EG": "scalp",
+}
+PLACES = ["RU", "RU-KRS", "RU-KRS", "RU-BEL", "RU-BRY", "RU-MOS", "UA", "UA-43", "UA-14", "BY"]
+KINDS = [
+    "troops",
+    "military_equipment",
+    "logistics_hub",
+    "ammunition_depot",
+    "supply_line",
+    "airbase",
+    "command_post",
+    "civilian",
+]
+FORCES: list[list[str] | None] = [None, None, ["RU"], ["KP", "RU"], ["KP"], []]
+CONSENTS: list[list[str] | None] = [None, None, None, ["US"], ["GB", "US"], ["FR", "US"], ["GB"]]
+OPERATORS = [None] * 8 + ["PL", "UA"]
+# Known sites (targets, launch areas): located scenarios repeat them, as real data does.
+SITES = [(51.73, 36.19), (52.97, 36.07), (50.6, 36.58), (53.24, 34.37), (55.75, 37.62)]
+LAUNCHES = [(50.91, 34.8), (49.99, 36.23), (48.46, 35.05)]
+FIRST_DAY = date(2024, 1, 1)
+
+
+def scenario(rng: random.Random, number: int) -> dict[str, Any]:
+    target: dict[str, Any] = {"territory": rng.choice(PLACES), "kind": rng.choice(KINDS)}
+    forces = rng.choice(FORCES)
+    if forces is not None:
+        target["forces"] = forces
+    data: dict[str, Any] = {
+        "id": f"gen-{number}",
+        "date": (FIRST_DAY + timedelta(days=rng.randrange(460))).isoformat(),
+        "weapon": rng.choice(WEAPONS),
+        "target": target,
+    }
+    operator = rng.choice(OPERATORS)
+    if operator:
+        data["operator"] = operator
+    consent = rng.choice(CONSENTS)
+    if consent:
+        data["assume"] = {"consent": consent}
+    if rng.random() < 0.1:
+        lat, lon = rng.choice(SITES)
+        target["location"] = {"lat": lat, "lon": lon}
+        lat, lon = rng.choice(LAUNCHES)
+        data["launch"] = {"location": {"lat": lat, "lon": lon}}
+    return data
+
+
+def write_jsonl(path: Path, count: int, seed: int = 6) -> None:
+    rng = random.Random(seed)
+    with path.open("w") as handle:
+        for number in range(count):
+            handle.write(json.dumps(scenario(rng, number)) + "\n")
+
+
+# ---------------------------------------------------------------------- processes
+
+
+def run_timed(
+    argv: list[str], stdout: Any = subprocess.DEVNULL, sample: bool = False
+) -> dict[str, Any]:
+    """Wall time, exit code and peak RSS (the process tree's largest) of one command."""
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": CACHE_PREFIX}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    samples: list[tuple[float, float]] = []
+    stop = threading.Event()
+    if sample:
+
+        def watch() -> None:
+            while not stop.wait(0.25):
+                samples.append((time.perf_counter() - start, _tree_rss_mb(proc.pid)))
+
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+    stderr = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stop.set()
+    return {
+        "seconds": elapsed,
+        "exit": proc.returncode,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "rss_samples": samples,
+        "stderr": stderr.decode(errors="replace")[-500:],
+    }
+
+
+def _tree_rss_mb(pid: int) -> float:
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmRSS")))
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            pending += [int(c) for c in children]
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 1024
+
+
+def median_of(runs: int, argv: list[str], **kwargs: Any) -> dict[str, Any]:
+    results = [run_timed(argv, **kwargs) for _ in range(runs)]
+    times = [r["seconds"] for r in results]
+    return {
+        "median_s": statistics.median(times),
+        "runs_s": [round(t, 4) for t in times],
+        "exit": results[-1]["exit"],
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in results),
+        "rss_samples": results[-1]["rss_samples"],
+        "stderr": results[-1]["stderr"],
+    }
+
+
+CACHE_PREFIX = ""
+
+# ---------------------------------------------------------------------- measurements
+
+
+def cold_start(folder: Path, runs: int) -> dict[str, Any]:
+    one = folder / "one.json"
+    one.write_text(
+        json.dumps(
+            {
+                "date": "2024-11-20",
+                "weapon": "ATACMS",
+                "target": {"territory": "RU-KRS", "kind": "ammunition_depot"},
+            }
+        )
+    )
+    run_timed([CHECKER, "eval", str(one)])  # writes the bytecode cache, as an install does
+    typer = median_of(runs, [PYTHON, "-c", "import typer"])
+    bare = median_of(runs, [PYTHON, "-c", "pass"])
+    cold = median_of(runs, [CHECKER, "eval", str(one)])
+    json_cold = median_of(runs, [CHECKER, "eval", str(one), "--format", "json"])
+    return {
+        "python_bare_ms": round(bare["median_s"] * 1e3, 1),
+        "import_typer_ms": round(typer["median_s"] * 1e3, 1),
+        "checker_eval_one_ms": round(cold["median_s"] * 1e3, 1),
+        "checker_eval_one_json_ms": round(json_cold["median_s"] * 1e3, 1),
+        "ratio_to_typer": round(cold["median_s"] / typer["median_s"], 2),
+        "target": "<= 250 ms and <= 2.5x import typer",
+        "met": cold["median_s"] <= 0.25 and cold["median_s"] <= 2.5 * typer["median_s"],
+        "runs_ms": [round(t * 1e3, 1) for t in cold["runs_s"]],
+    }
+
+
+def cli_batch(path: Path, lines: int, runs: int, jobs: int) -> dict[str, Any]:
+    argv = [CHECKER, "eval", str(path), "--format", "json", "--jobs", str(jobs)]
+    result = median_of(runs, argv, sample=True)
+    samples = result.pop("rss_samples")
+    rss = [mb for _, mb in samples]
+    return {
+        "lines": lines,
+        "jobs": jobs,
+        "median_s": round(result["median_s"], 3),
+        "runs_s": result["runs_s"],
+        "scenarios_per_s": round(lines / result["median_s"]),
+        "exit": result["exit"],
+        "peak_rss_mb": round(result["peak_rss_mb"], 1),
+        "rss_mb_over_run": _quartiles(rss),
+        "stderr": result["stderr"],
+    }
+
+
+def _quartiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    picks = {"10%": 0.1, "50%": 0.5, "90%": 0.9, "max": 1.0}
+    return {
+        k: round(values[min(len(values) - 1, int(q * len(values)))], 1) for k, q in picks.items()
+    } | {"max": round(max(values), 1)}
+
+
+def library(path: Path, lines: int, windows: int = 10) -> dict[str, Any]:
+    """In-process: the memoised JSONL path, and the plain path on a sample, lines per second."""
+    import checker
+    from checker.batch import JsonlEvaluator, read_blocks
+    from checker.report import as_json
+
+    book = checker.load_rulebook()
+    evaluator = JsonlEvaluator(book, json_out=True)
+    rates, window = [], max(1, lines // windows)
+    start = last = time.perf_counter()
+    seen = mark = 0
+    for block, first in read_blocks(str(path)):
+        for _ in evaluator.lines(str(path), block, first):
+            pass
+        seen = evaluator.stats.lines
+        if seen - mark >= window:
+            now = time.perf_counter()
+            rates.append(round((seen - mark) / (now - last)))
+            mark, last = seen, now
+    memo_rate = seen / (time.perf_counter() - start)
+    sample = path.read_text().splitlines()[:2000]
+    start = time.perf_counter()
+    for number, line in enumerate(sample, 1):
+        scenario = checker.parse_scenario(line, str(path), book)
+        as_json(checker.evaluate(book, scenario, file=f"{path}:{number}"))
+    plain_rate = len(sample) / (time.perf_counter() - start)
+    return {
+        "memo_scenarios_per_s": round(memo_rate),
+        "plain_scenarios_per_s": round(plain_rate),
+        "memo_over_plain": round(memo_rate / plain_rate, 1),
+        "engine_runs": evaluator.memo.engine_runs,
+        "rate_per_window": rates,
+        "last_over_first_window": round(rates[-1] / rates[0], 2) if len(rates) > 1 else None,
+    }
+
+
+def verify_sample(path: Path, folder: Path, count: int = 2000) -> dict[str, Any]:
+    """The CLI's JSON for a random sample of lines == one-by-one plain evaluation."""
+    import checker
+    from checker.report import as_json
+
+    out = folder / "verify.out"
+    with out.open("wb") as handle:
+        result = run_timed([CHECKER, "eval", str(path), "--format", "json"], stdout=handle)
+    produced = out.read_text().splitlines(keepends=True)
+    lines = path.read_text().splitlines()
+    book = checker.load_rulebook()
+    rng = random.Random(1)
+    picks = sorted(rng.sample(range(len(lines)), min(count, len(lines))))
+    mismatches = []
+    for index in picks:
+        scenario = checker.parse_scenario(lines[index], str(path), book)
+        expected = as_json(checker.evaluate(book, scenario, file=f"{path}:{index + 1}"))
+        if produced[index] != expected:
+            mismatches.append(index + 1)
+    out.unlink()
+    return {
+        "lines_compared": len(picks),
+        "mismatching_lines": mismatches[:20],
+        "identical": not mismatches and len(produced) == len(lines),
+        "exit": result["exit"],
+    }
+
+
+def cedar(path: Path, lines: int) -> dict[str, Any]:
+    """cedarpy on the same scenarios: end to end from the JSONL file, in batches."""
+    import cedarpy
+
+    policies = cedarpy.PolicySet.from_str(POLICY.read_text())
+    source = policies if policies is not None else POLICY.read_text()
+    entities = cedarpy.Entities.from_json_str("[]") if hasattr(cedarpy, "Entities") else "[]"
+    allowed: list[bool] = []
+    start = time.perf_counter()
+    authorize_s = 0.0
+    batch: list[dict[str, Any]] = []
+    with path.open("rb") as handle:
+        for raw in handle:
+            batch.append(cedar_request(json.loads(raw)))
+            if len(batch) == 10_000:
+                t = time.perf_counter()
+                allowed += _decide(cedarpy, batch, source, entities)
+                authorize_s += time.perf_counter() - t
+                batch = []
+    if batch:
+        t = time.perf_counter()
+        allowed += _decide(cedarpy, batch, source, entities)
+        authorize_s += time.perf_counter() - t
+    elapsed = time.perf_counter() - start
+    return {
+        "decisions": len(allowed),
+        "decisions_per_s": round(len(allowed) / elapsed),
+        "authorize_only_per_s": round(len(allowed) / authorize_s),
+        "allowed": allowed,
+    }
+
+
+def _decide(cedarpy: Any, batch: list[dict[str, Any]], policies: Any, entities: Any) -> list[bool]:
+    results = cedarpy.is_authorized_batch(batch, policies, entities)
+    return [r.decision == cedarpy.Decision.Allow for r in results]
+
+
+def cedar_request(data: dict[str, Any]) -> dict[str, Any]:
+    target = data["target"]
+    territory = target["territory"].upper()
+    forces = target.get("forces")
+    day = date.fromisoformat(data["date"])
+    return {
+        "principal": f'Operator::"{data.get("operator", "UA").upper()}"',
+        "action": 'Action::"strike"',
+        "resource": 'Target::"t"',
+        "context": {
+            "weapon": WEAPON_IDS[data["weapon"]],
+            "kind": target["kind"],
+            "territory": territory,
+            "country": territory.split("-", 1)[0],
+            "day": day.year * 10000 + day.month * 100 + day.day,
+            "forces_given": forces is not None,
+            "forces": [f.upper() for f in forces or []],
+            "consent": [c.upper() for c in (data.get("assume") or {}).get("consent", [])],
+        },
+    }
+
+
+def agreement(path: Path, allowed: list[bool], count: int = 5000) -> dict[str, Any]:
+    """cedarpy's Allow == checker's `permitted`, on a sample evaluated by the plain path."""
+    import checker
+
+    book = checker.load_rulebook()
+    lines = path.read_text().splitlines()
+    rng = random.Random(2)
+    picks = rng.sample(range(len(lines)), min(count, len(lines)))
+    disagree = []
+    for index in picks:
+        verdict = checker.evaluate(book, checker.parse_scenario(lines[index], str(path), book))
+        if (verdict.verdict == "permitted") != allowed[index]:
+            disagree.append(index + 1)
+    return {"compared": len(picks), "disagreeing_lines": disagree[:20], "agree": not disagree}
+
+
+# ---------------------------------------------------------------------- main
+
+
+def main() -> None:
+    global CACHE_PREFIX
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--runs", type=int, default=3, help="runs per timing (median)")
+    parser.add_argument("--cold-runs", type=int, default=11)
+    parser.add_argument("--jobs", default=f"1,{os.cpu_count() or 1}")
+    parser.add_argument("--out", help="also write the JSON report here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    jobs = sorted({int(j) for j in args.jobs.split(",")})
+    folder = Path(tempfile.mkdtemp(prefix="checker-bench-"))
+    CACHE_PREFIX = str(folder / "pycache")
+    report: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+    }
+    try:
+        _log("cold start")
+        report["cold_start"] = cold_start(folder, args.cold_runs)
+        files = {}
+        for size in sizes:
+            files[size] = folder / f"scenarios-{size}.jsonl"
+            write_jsonl(files[size], size)
+        report["batch"] = []
+        for size in sizes:
+            cedar_result = None
+            for job in jobs:
+                runs = args.runs if size < 1_000_000 else max(1, args.runs - 1)
+                _log(f"CLI {size} lines, --jobs {job}")
+                report["batch"].append(cli_batch(files[size], size, runs, job))
+            _log(f"cedarpy {size} lines")
+            cedar_result = cedar(files[size], size)
+            allowed = cedar_result.pop("allowed")
+            best = max(
+                (b for b in report["batch"] if b["lines"] == size),
+                key=lambda b: b["scenarios_per_s"],
+            )
+            cedar_result["checker_cli_best_per_s"] = best["scenarios_per_s"]
+            cedar_result["checker_over_cedar"] = round(
+                best["scenarios_per_s"] / cedar_result["decisions_per_s"], 2
+            )
+            _log(f"agreement {size}")
+            cedar_result["agreement"] = agreement(files[size], allowed)
+            report.setdefault("cedarpy", []).append({"lines": size, **cedar_result})
+        biggest = max(sizes)
+        _log(f"library {biggest}")
+        report["library"] = library(files[biggest], biggest)
+        check = min((s for s in sizes if s >= 100_000), default=biggest)
+        _log(f"verify sample of {check}")
+        report["verify_sample"] = verify_sample(files[check], folder)
+        report["targets"] = _targets(report)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+
+
+def _targets(report: dict[str, Any]) -> dict[str, Any]:
+    big = max(report["batch"], key=lambda b: (b["lines"], b["scenarios_per_s"]))
+    cedar_big = next(c for c in report["cedarpy"] if c["lines"] == big["lines"])
+    return {
+        "cold_start": report["cold_start"]["met"],
+        "throughput_100k_per_s": big["scenarios_per_s"] >= 100_000,
+        "over_cedar_4x": cedar_big["checker_over_cedar"] >= 4,
+        "peak_rss_200mb": big["peak_rss_mb"] <= 200,
+        "no_slowdown": (report["library"]["last_over_first_window"] or 1) >= 0.8,
+        "measured_on": f"{big['lines']} lines, --jobs {big['jobs']}",
+    }
+
+
+def _log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,341 @@
+"""The memoised evaluation path: each equivalence class decided once by the engine, then reused.
+
+A verdict depends only on the scenario's class in the finite scenario space (`checker.space`):
+inside a class every rule fires alike, so the engine's traces are the same. `Memo` runs
+durable_rules once per (class, reading) and keeps the traces; durable_rules stays the only
+decision maker.
+
+The words of a verdict are not quite a function of the class: a few reasons quote the
+concrete strike ("2024-05-15 falls inside 2024-05", "territory BY is outside ..."). So the
+rendered JSON is cached per class *and* per value of every strike field the explanation
+actually read: `verdict.assemble` runs once with a strike that records which fields it reads,
+in order, and the result goes into a small decision tree (field -> value -> ... -> template).
+A later strike of the class walks the tree with its own values; a value not seen yet renders
+afresh. What is scenario-specific but outside the strike (name, file, expectation,
+feasibility) is left as slots in the template and filled per scenario. The property suite
+(`tests/test_memo.py`) checks that both paths give byte-identical output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
+from checker.engine import Strike, Trace, engine_for
+from checker.evaluation import readings_to_run
+from checker.space import Cell, Space, Span, build_space
+from checker.verdict import Feasibility, Verdict, assemble, feasibility_of, range_warnings
+
+if TYPE_CHECKING:
+    from checker.model import Scenario
+    from checker.rulebook import Rulebook
+
+CellKey = tuple[Any, ...]
+"""The fields of a `Cell`, as a plain tuple (cheaper to hash than the dataclass)."""
+
+MAX_TEMPLATES = 100_000
+"""Rendered templates kept at most; beyond it, new ones are rendered but not kept."""
+
+_TAG = uuid.uuid4().hex  # a process-unique marker no rule text or scenario can contain
+SLOTS = ("scenario", "file", "feasibility", "expect", "warnings")
+_ORDER = SLOTS  # the order of these keys in Verdict.to_dict()
+_GENERIC = b"generic"  # marks a template whose slots are not in that order
+_SENTINELS = {json.dumps(f"\u0000{_TAG}:{slot}"): slot for slot in SLOTS}
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What a verdict's JSON holds beyond the strike: per scenario, filled into templates."""
+
+    name: str
+    file: str | None
+    expect: str | None
+    feasibility: Feasibility | None
+    weapon: str
+
+
+class _Node:
+    """One step of a template tree: which strike field to read next, or the template."""
+
+    __slots__ = ("children", "field", "template")
+
+    def __init__(self) -> None:
+        self.field: str | None = None
+        self.children: dict[Any, _Node] = {}
+        self.template: list[bytes | str] | None = None
+
+
+class _Recording:
+    """Stands in for a Strike, noting each field read (first read only) in order."""
+
+    def __init__(self, strike: Strike) -> None:
+        self._recorded_strike = strike
+        self._reads: list[tuple[str, Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._recorded_strike, name)
+        if all(name != seen for seen, _ in self._reads):
+            self._reads.append((name, value))
+        return value
+
+
+class Memo:
+    """Evaluate many scenarios under one rulebook, each class through the engine only once."""
+
+    def __init__(self, rulebook: Rulebook, *, reading: str | None = None) -> None:
+        self.rulebook = rulebook
+        self.readings = readings_to_run(rulebook, reading)
+        self.space: Space = build_space(rulebook)
+        self.engine = engine_for(rulebook)
+        self.engine_runs = 0
+        self._traces: dict[CellKey, dict[str, Trace]] = {}
+        self._trees: dict[CellKey, _Node] = {}
+        self._templates = 0
+        self._kinds: dict[str, tuple[str, ...]] = {}
+        self._territories: dict[str, Any] = {}
+        self._spans: dict[date, Span] = {}
+        self._forces: dict[tuple[str, ...] | None, Any] = {}
+        self._required: dict[str, tuple[str, ...]] = {}
+        self._operators = frozenset(self.space.operators)
+        self._consent: dict[CellKey, bool] = {}
+        self._forces_matter: dict[CellKey, bool] = {}
+        self._then = {rule.id: rule.then for rule in rulebook.baseline}
+        self._feasibility: dict[tuple[Any, ...], Feasibility | None] = {}
+
+    # ---- classes
+
+    def cell_key(self, strike: Strike) -> CellKey:
+        """The fields of `space.cell_of(strike)`, from per-dimension caches."""
+        kinds = self._kinds.get(strike.kind)
+        if kinds is None:
+            kinds = self._kinds[strike.kind] = self.space.kinds_of(strike.kind)
+        territory = self._territories.get(strike.territory)
+        if territory is None:
+            territory = self._territories[strike.territory] = self.space.territory_of(
+                strike.territory
+            )
+        span = self._spans.get(strike.day)
+        if span is None:
+            span = self._spans[strike.day] = self.space.span_of(strike.day)
+        forces = self._forces.get(strike.forces)
+        if forces is None:
+            forces = self._forces[strike.forces] = self.space.forces_of(strike.forces)
+        required = self._required.get(strike.weapon)
+        if required is None:
+            required = self._required[strike.weapon] = self.space.required_states(strike.weapon)
+        return (
+            strike.weapon,
+            kinds,
+            territory,
+            strike.operator if strike.operator in self._operators else "*",
+            span,
+            forces,
+            tuple(s for s in required if s in strike.consents) if strike.consents else (),
+        )
+
+    def cell(self, strike: Strike) -> Cell:
+        return Cell(*self.cell_key(strike))
+
+    def key(self, strike: Strike) -> CellKey:
+        """The strike's class with the dimensions that cannot matter left out (None).
+
+        The same pruning as `space.tabulate`, exact by construction of the rule language:
+        baseline rules read neither forces nor assumed consents, so outside the consent
+        regime neither matters; forces matter only when a grant conditions on them for the
+        weapon and kind. Whether a base class falls under the consent regime is learnt
+        from its first engine run.
+        """
+        full = self.cell_key(strike)
+        base = full[:5]
+        consent = self._consent.get(base)
+        if consent is None:
+            traces = self._run(strike)
+            consent = self._consent[base] = any(
+                trace.regime is not None and self._then.get(trace.regime) == "consent"
+                for trace in traces.values()
+            )
+            key = self._prune(full, consent)
+            self._traces.setdefault(key, traces)
+            return key
+        return self._prune(full, consent)
+
+    def _prune(self, full: CellKey, consent: bool) -> CellKey:
+        if not consent:
+            return (*full[:5], None, None)
+        matter = self._forces_matter.get(full[:2])
+        if matter is None:
+            matter = self._forces_matter[full[:2]] = self.space.forces_matter(full[0], full[1])
+        return (*full[:5], full[5] if matter else None, full[6])
+
+    def _run(self, strike: Strike) -> dict[str, Trace]:
+        self.engine_runs += len(self.readings)
+        return {name: self.engine.run(strike, name) for name in self.readings}
+
+    def traces(self, strike: Strike, key: CellKey | None = None) -> dict[str, Trace]:
+        """Each reading's trace for the strike's class: run by the engine on first sight."""
+        key = self.key(strike) if key is None else key
+        found = self._traces.get(key)
+        if found is None:
+            found = self._traces[key] = self._run(strike)
+        return found
+
+    # ---- verdicts and their JSON
+
+    def feasibility(self, scenario: Any, strike: Strike) -> Feasibility | None:
+        """`verdict.feasibility_of`, cached by its exact inputs (sites repeat in real data)."""
+        target, launch = scenario.target.location, scenario.launch.location
+        key = (strike.weapon, target.lat, target.lon, launch.lat, launch.lon)
+        found = self._feasibility.get(key, False)
+        if found is False:
+            found = feasibility_of(self.rulebook, scenario, strike)
+            if len(self._feasibility) < MAX_TEMPLATES:
+                self._feasibility[key] = found
+        return found  # type: ignore[return-value]
+
+    def verdict(self, scenario: Scenario, strike: Strike, *, file: str | None = None) -> Verdict:
+        """Exactly `evaluation.evaluate(...)`, with the traces reused from the class."""
+        return assemble(self.rulebook, scenario, strike, self.traces(strike), file=file)
+
+    def json_line(self, strike: Strike, extras: Extras) -> bytes:
+        """Exactly `report.as_json(self.verdict(...))`, encoded, from a cached template."""
+        out: list[bytes] = []
+        self.json_parts(strike, extras, out)
+        return b"".join(out)
+
+    def json_parts(self, strike: Strike, extras: Extras, out: list[bytes]) -> None:
+        """Append the pieces of `json_line(strike, extras)` to `out` (joined later, once)."""
+        key = self.key(strike)
+        node = self._trees.get(key)
+        if node is None:
+            node = self._trees[key] = _Node()
+        while node.template is None and node.field is not None:
+            child = node.children.get(getattr(strike, node.field))
+            if child is None:
+                break
+            node = child
+        template = node.template
+        if template is None:
+            template = self._render(key, strike)
+        if template[0] is not _GENERIC:  # the slots in to_dict's order, once each
+            if extras.feasibility is None:
+                feasibility, warnings = b"null", b"[]"
+            else:
+                feasibility = _FILLERS["feasibility"](extras)
+                warnings = _FILLERS["warnings"](extras)
+            out += (  # type: ignore[arg-type]  # literal runs are bytes in the fast layout
+                template[0],
+                _string(extras.name),
+                template[2],
+                _string(extras.file),
+                template[4],
+                feasibility,
+                template[6],
+                _string(extras.expect),
+                template[8],
+                warnings,
+                template[10],
+            )
+        else:
+            out.append(fill(template[1:], extras))
+
+    def _render(self, key: CellKey, strike: Strike) -> list[bytes | str]:
+        recording = _Recording(strike)
+        verdict = assemble(
+            self.rulebook,
+            _NEUTRAL,  # type: ignore[arg-type]  # only .id/.expect/.target/.launch are read
+            cast(Strike, recording),
+            self.traces(strike, key),
+        )
+        data = verdict.to_dict()
+        for slot in SLOTS:
+            data[slot] = f"\u0000{_TAG}:{slot}"
+        template = _split(json.dumps(data, ensure_ascii=False) + "\n")
+        if template[1::2] != list(_ORDER):  # not to_dict's usual order: fill generically
+            template = [_GENERIC, *template]
+        if self._templates < MAX_TEMPLATES:
+            self._templates += 1
+            node = self._trees[key]
+            for name, value in recording._reads:
+                if node.field is None:
+                    node.field = name
+                assert node.field == name, "assemble read the strike in another order"
+                node = node.children.setdefault(value, _Node())
+            node.template = template
+        return template
+
+
+class _Neutral:
+    """A scenario with nothing of its own: no id, no expectation, no locations."""
+
+    id = f"\u0000{_TAG}:scenario"
+    expect = None
+    launch = None
+
+    class target:
+        location = None
+
+
+_NEUTRAL = _Neutral()
+
+
+def _split(text: str) -> list[bytes | str]:
+    """JSON text -> literal byte runs and slot names, in order."""
+    parts: list[bytes | str] = []
+    rest = text
+    while True:
+        found = [(rest.find(s), s) for s in _SENTINELS if s in rest]
+        if not found:
+            parts.append(rest.encode())
+            return parts
+        at, sentinel = min(found)
+        parts.append(rest[:at].encode())
+        parts.append(_SENTINELS[sentinel])
+        rest = rest[at + len(sentinel) :]
+
+
+def scenario_name(scenario_id: str | None, file: str | None) -> str:
+    """The name `verdict.assemble` gives a scenario."""
+    return scenario_id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
+
+
+def warnings_of(feasibility: Feasibility | None) -> list[str]:
+    """The warnings `verdict.assemble` derives from feasibility (the same function)."""
+    return list(range_warnings(feasibility))
+
+
+_PLAIN = re.compile(r'[^\x00-\x1f"\\]*')
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
+
+
+def _string(value: str | None) -> bytes:
+    """json.dumps(value, ensure_ascii=False), encoded; quicker for plain strings."""
+    if value is None:
+        return b"null"
+    if _PLAIN.fullmatch(value):
+        return b'"' + value.encode() + b'"'
+    return _dumps(value)
+
+
+_FILLERS: dict[str, Callable[[Extras], bytes]] = {
+    "scenario": lambda e: _string(e.name),
+    "file": lambda e: _string(e.file),
+    "expect": lambda e: _string(e.expect),
+    "feasibility": lambda e: (
+        b"null" if e.feasibility is None else _dumps(e.feasibility.__dict__.copy())
+    ),
+    "warnings": lambda e: b"[]" if e.feasibility is None else _dumps(warnings_of(e.feasibility)),
+}
+
+
+def fill(template: list[bytes | str], extras: Extras) -> bytes:
+    return b"".join(
+        part if isinstance(part, bytes) else _FILLERS[part](extras) for part in template
+    )

@@ -1,0 +1,149 @@
+"""The memoised path equals the plain engine path, byte for byte, on generated scenarios and
+generated rulebooks; and it runs the engine once per class and reading."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import checker
+from checker.batch import FastScenarios
+from checker.evaluation import strike_of
+from checker.memo import Extras, Memo, scenario_name
+from checker.report import as_json
+from checker.rulebook import Rulebook
+from checker.space import build_space
+
+from .conftest import RULES
+from .strategies import rulebooks, scenario_dicts
+
+BOOK = checker.load_rulebook(RULES)
+MEMOS: dict[tuple[int, str | None], Memo] = {}
+
+
+def memo_for(book: Rulebook, reading: str | None = None) -> Memo:
+    # One memo per rulebook across examples, so later examples hit what earlier ones cached.
+    key = (id(book), reading)
+    if key not in MEMOS:
+        MEMOS[key] = Memo(book, reading=reading)
+    return MEMOS[key]
+
+
+def both_paths(book: Rulebook, data: dict[str, Any], file: str, reading: str | None) -> None:
+    text = json.dumps(data)
+    scenario = checker.parse_scenario(text, file, book)
+    plain = checker.evaluate(book, scenario, reading=reading, file=file)
+    memo = memo_for(book, reading)
+    strike = strike_of(book, scenario)
+    assert memo.verdict(scenario, strike, file=file) == plain
+    expected = as_json(plain).encode()
+    extras = Extras(
+        scenario_name(scenario.id, file), file, scenario.expect, plain.feasibility, strike.weapon
+    )
+    assert memo.json_line(strike, extras) == expected
+    # The pydantic-free reader of JSON Lines sees the same strike (or defers to the model).
+    fast = FastScenarios(book).strike(json.loads(text), text.encode())
+    if fast is not None:
+        assert fast[0] == strike
+        if fast[2] is not None:
+            assert memo.feasibility(fast[2], strike) == plain.feasibility
+
+
+@given(data=scenario_dicts(BOOK), reading=st.sampled_from([None, *BOOK.readings]))
+def test_memo_equals_plain_path_on_the_shipped_rules(
+    data: dict[str, Any], reading: str | None
+) -> None:
+    both_paths(BOOK, data, "big.jsonl:7", reading)
+
+
+@settings(max_examples=40)
+@given(book=rulebooks(), draws=st.data())
+def test_memo_equals_plain_path_on_generated_rulebooks(
+    book: Rulebook, draws: st.DataObject
+) -> None:
+    for number in range(6):
+        data = draws.draw(scenario_dicts(book))
+        both_paths(book, data, f"gen/batch.jsonl:{number + 1}", None)
+
+
+@given(data=scenario_dicts(BOOK))
+def test_cell_key_is_the_space_s_cell(data: dict[str, Any]) -> None:
+    scenario = checker.parse_scenario(json.dumps(data), "x.json", BOOK)
+    strike = strike_of(BOOK, scenario)
+    assert memo_for(BOOK).cell(strike) == build_space(BOOK).cell_of(strike)
+
+
+def test_one_engine_run_per_class_and_reading() -> None:
+    memo = Memo(BOOK)
+    base = {"weapon": "ATACMS", "target": {"territory": "RU-KRS", "kind": "ammunition_depot"}}
+    days = ["2024-11-17", "2024-11-20", "2025-01-02", "2026-06-30"]  # one class: from 2024-11-17
+    for day in days:
+        scenario = checker.parse_scenario(json.dumps({**base, "date": day}), "x.json", BOOK)
+        verdict = memo.verdict(scenario, strike_of(BOOK, scenario))
+        assert verdict.verdict == "permitted"
+    assert memo.engine_runs == len(BOOK.readings)
+
+
+def test_reasons_quoting_the_strike_differ_within_a_class() -> None:
+    # HIMARS in May 2024 (month precision): the reason names the day, so the template tree
+    # must branch on it although the class is the same.
+    memo = Memo(BOOK)
+    lines = []
+    for day in ("2024-05-03", "2024-05-29"):
+        data = {
+            "date": day,
+            "weapon": "HIMARS",
+            "target": {"territory": "RU-BEL", "kind": "troops", "forces": ["RU"]},
+        }
+        scenario = checker.parse_scenario(json.dumps(data), "x.json", BOOK)
+        strike = strike_of(BOOK, scenario)
+        lines.append(memo.json_line(strike, Extras("s", None, None, None, strike.weapon)))
+    assert b"2024-05-03 falls inside 2024-05" in lines[0]
+    assert b"2024-05-29 falls inside 2024-05" in lines[1]
+    assert memo.engine_runs == len(BOOK.readings)
+
+
+MUTATIONS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(),
+    st.text(max_size=8),
+    st.lists(st.text(max_size=3), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+)
+
+
+@given(
+    data=scenario_dicts(BOOK),
+    path=st.lists(st.text(max_size=9), min_size=1, max_size=3),
+    value=MUTATIONS,
+)
+def test_fast_reader_accepts_only_what_the_model_accepts(
+    data: dict[str, Any], path: list[str], value: Any
+) -> None:
+    # Replace or add one field anywhere: the fast reader either defers (None) or agrees.
+    target: Any = data
+    for part in path[:-1]:
+        if not isinstance(target, dict) or part not in target:
+            break
+        target = target[part]
+    if isinstance(target, dict):
+        target[path[-1]] = value
+    text = json.dumps(data)
+    fast = FastScenarios(BOOK).strike(json.loads(text), text.encode())
+    if fast is None:
+        return
+    scenario = checker.parse_scenario(text, "x.json", BOOK)  # must not raise
+    assert fast[0] == strike_of(BOOK, scenario)
+
+
+def test_fast_reader_defers_on_duplicate_keys() -> None:
+    text = (
+        '{"date": "2024-11-20", "weapon": "ATACMS", "weapon" : "HIMARS",'
+        ' "target": {"territory": "RU", "kind": "troops"}}'
+    )
+    assert FastScenarios(BOOK).strike(json.loads(text), text.encode()) is None
