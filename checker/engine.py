@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import hashlib
 import itertools
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -529,16 +531,43 @@ def _strike_fact(strike: Strike, sid: str) -> dict[str, Any]:
 
 
 _ENGINES: OrderedDict[str, Engine] = OrderedDict()
-_ENGINE_CACHE_SIZE = 16
+_ENGINE_CACHE_SIZE = 64
+_DIGESTS: OrderedDict[int, tuple[Rulebook, str]] = OrderedDict()
 
 
 def engine_for(rulebook: Rulebook) -> Engine:
-    """One compiled engine per rulebook, reused for every evaluation (a few kept)."""
-    key = rulebook.fingerprint or f"id{id(rulebook)}"
-    found = _ENGINES.get(key)
-    if found is None or (found.rulebook is not rulebook and found.rulebook != rulebook):
-        found = _ENGINES[key] = Engine(rulebook)
+    """One compiled engine per rulebook *content*, reused for every evaluation.
+
+    durable_rules never gives a compiled ruleset's memory back (about 1.5 MB each, even
+    after delete_ruleset), so equal rulebooks - the same rules loaded twice, a mutant
+    generated again - must share one engine rather than compile anew.
+    """
+    known = _DIGESTS.get(id(rulebook))
+    if known is not None and known[0] is rulebook:
+        digest = known[1]
+        _DIGESTS.move_to_end(id(rulebook))
+    else:
+        digest = _content_digest(rulebook)
+        _DIGESTS[id(rulebook)] = (rulebook, digest)  # holds the book: its id stays its own
+        while len(_DIGESTS) > 4 * _ENGINE_CACHE_SIZE:
+            _DIGESTS.popitem(last=False)
+    found = _ENGINES.get(digest)
+    if found is None:
+        found = _ENGINES[digest] = Engine(rulebook)
         while len(_ENGINES) > _ENGINE_CACHE_SIZE:
             _ENGINES.popitem(last=False)[1].close()
-    _ENGINES.move_to_end(key)
+    _ENGINES.move_to_end(digest)
     return found
+
+
+def _content_digest(rulebook: Rulebook) -> str:
+    """What the compiled rules depend on, hashed (not the files' layout or their order)."""
+    parts = [
+        list(rulebook.readings),
+        [w.model_dump() for w in rulebook.weapons],
+        [g.model_dump() for g in rulebook.grants],
+        [r.model_dump() for r in rulebook.restrictions],
+        [r.model_dump() for r in rulebook.baseline],
+    ]
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

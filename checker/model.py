@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     WithJsonSchema,
 )
@@ -112,6 +113,7 @@ DayDate = Annotated[
 PolicyDateField = Annotated[
     PolicyDate,
     PlainValidator(parse_policy_date),
+    PlainSerializer(str, return_type=str),  # dumps as written: 2024-05 or 2024-11-17
     WithJsonSchema(
         {
             "type": "string",
