@@ -59,7 +59,7 @@ def handles_errors(command: F) -> F:
             return command(*args, **kwargs)
         except CheckerError as err:
             for problem in err.problems:
-                _err().print(escape(str(problem)))
+                _err().print(str(problem), markup=False)
             raise typer.Exit(2) from None
         except (typer.Exit, typer.Abort):
             raise
@@ -137,7 +137,7 @@ def eval_command(
                 if result.verdict is None:
                     bad += 1
                     for problem in result.problems:
-                        _err().print(escape(str(problem)))
+                        _err().print(str(problem), markup=False)
                     continue
                 _emit(out, render(result.verdict), format)
                 for line in stderr_warnings(result.verdict, format.value, out.is_terminal):
@@ -166,7 +166,7 @@ def _eval_jsonl(
     bar = _Progress(path) if sys.stderr.isatty() else None
     if jobs > 1 and format is Format.json and path != STDIN:
         for problem in evaluate_jsonl_parallel(path, evaluator, jobs, bar):
-            _err().print(escape(str(problem)))
+            _err().print(str(problem), markup=False)
     else:
         render, stdout = RENDERERS[format.value], sys.stdout.buffer
         for item in evaluate_jsonl(path, evaluator, bar):
@@ -176,7 +176,7 @@ def _eval_jsonl(
             elif isinstance(item, Problem):
                 if bar is not None:
                     bar.clear()
-                _err().print(escape(str(item)))
+                _err().print(str(item), markup=False)
             else:
                 _emit(out, render(item), format)
     if bar is not None:
@@ -256,7 +256,7 @@ def test_command(
         verdict = result.verdict
         if verdict is None:
             for problem in result.problems:
-                _err().print(escape(str(problem)))
+                _err().print(str(problem), markup=False)
             message = "\n".join(str(p) for p in result.problems)
             cases.append(TestCase(result.file, None, "error", message=message))
             continue
@@ -326,7 +326,7 @@ def validate_command(
 
     checked, problems = validate_paths(paths, rules)
     for problem in problems:
-        _err().print(escape(str(problem)))
+        _err().print(str(problem), markup=False)
     noun = "file" if checked == 1 else "files"
     _out().print(
         f"{checked} {noun} checked, {len(problems)} problem{'' if len(problems) == 1 else 's'}"
