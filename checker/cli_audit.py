@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -51,6 +52,18 @@ def _scenarios_dir(scenarios: str | None) -> str | None:
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def _write_as(
+    format: Format, result: Any, markdown: Callable[[Any], str], text: Callable[[Any], str]
+) -> None:
+    """One result in the chosen format: a JSON line, markdown, or plain text."""
+    if format is Format.json:
+        _write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+    elif format is Format.markdown:
+        _write(markdown(result))
+    else:
+        _write(text(result))
 
 
 @app.command("diff")
@@ -107,12 +120,7 @@ def diff_command(
         after = load_rules_at(head, folder) if head is not None else load_rulebook(folder)
     corpus = read_corpus(_scenarios_dir(scenarios))
     diff = semantic_diff(before, after, corpus)
-    if format is Format.json:
-        _write(json.dumps(diff.to_dict(), ensure_ascii=False) + "\n")
-    elif format is Format.markdown:
-        _write(diff_markdown(diff))
-    else:
-        _write(diff_text(diff))
+    _write_as(format, diff, diff_markdown, diff_text)
     if not diff.empty:
         raise typer.Exit(1)
 
@@ -148,12 +156,7 @@ def lock_command(
     book = load_rulebook(_rules_dir(rules))
     if check:
         result = check_lock(book, lock)
-        if format is Format.json:
-            _write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-        elif format is Format.markdown:
-            _write(lock_check_markdown(result))
-        else:
-            _write(lock_check_text(result))
+        _write_as(format, result, lock_check_markdown, lock_check_text)
         if not result.ok:
             raise typer.Exit(1)
         return
@@ -194,11 +197,6 @@ def mutate_command(
     if folder is None:
         raise CheckerError.at(Location("--scenarios"), "no scenario corpus: give --scenarios DIR")
     report = mutation_report(book, read_corpus(folder))
-    if format is Format.json:
-        _write(json.dumps(report.to_dict(), ensure_ascii=False) + "\n")
-    elif format is Format.markdown:
-        _write(mutation_markdown(report))
-    else:
-        _write(mutation_text(report, verbose))
+    _write_as(format, report, mutation_markdown, lambda r: mutation_text(r, verbose))
     if not report.ok:
         raise typer.Exit(1)

@@ -303,11 +303,6 @@ def scenario_name(scenario_id: str | None, file: str | None) -> str:
     return scenario_id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
 
 
-def warnings_of(feasibility: Feasibility | None) -> list[str]:
-    """The warnings `verdict.assemble` derives from feasibility (the same function)."""
-    return list(range_warnings(feasibility))
-
-
 _PLAIN = re.compile(r'[^\x00-\x1f"\\]*')
 
 
@@ -331,7 +326,9 @@ _FILLERS: dict[str, Callable[[Extras], bytes]] = {
     "feasibility": lambda e: (
         b"null" if e.feasibility is None else _dumps(e.feasibility.__dict__.copy())
     ),
-    "warnings": lambda e: b"[]" if e.feasibility is None else _dumps(warnings_of(e.feasibility)),
+    "warnings": lambda e: (
+        b"[]" if e.feasibility is None else _dumps(list(range_warnings(e.feasibility)))
+    ),
 }
 
 

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.engine import Strike, engine_for
+from checker.model import TARGET_KINDS
 from checker.rulebook import Rulebook
 from checker.space import ANY, Cell, Space, build_space, tabulate
 
@@ -28,20 +29,7 @@ def days() -> st.SearchStrategy[date]:
 def strikes(draw: st.DrawFn) -> Strike:
     return Strike(
         weapon=draw(st.sampled_from(["atacms", "himars", "storm-shadow", "scalp"])),
-        kind=draw(
-            st.sampled_from(
-                [
-                    "troops",
-                    "military_equipment",
-                    "logistics_hub",
-                    "ammunition_depot",
-                    "supply_line",
-                    "airbase",
-                    "command_post",
-                    "civilian",
-                ]
-            )
-        ),
+        kind=draw(st.sampled_from(TARGET_KINDS)),
         territory=draw(st.sampled_from(TERRITORIES)),
         operator=draw(st.sampled_from(["UA", "UA", "PL", "US"])),
         day=draw(days()),
