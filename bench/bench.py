@@ -224,7 +224,7 @@ def _quartiles(values: list[float]) -> dict[str, float]:
 def library(path: Path, lines: int, windows: int = 10) -> dict[str, Any]:
     """In-process: the memoised JSONL path, and the plain path on a sample, lines per second."""
     import checker
-    from checker.batch import JsonlEvaluator, read_blocks
+    from checker.jsonl import JsonlEvaluator, read_blocks
     from checker.report import as_json
 
     book = checker.load_rulebook()

@@ -1327,7 +1327,7 @@ def _grant_hits(
                 yield CoverageItem("condition", grant.id, f"{tag}targets[{index}] forces within")
         elif not via:
             # Did the forces decide? The same strike with the listed forces gets the consent.
-            other = dataclasses.replace(strike, forces=tuple(clause.forces))
+            other = strike._replace(forces=tuple(clause.forces))
             again = engine.run(other, reading)
             if any(c.via == grant.id for c in (*again.present, *again.doubtful)):
                 how = "empty" if not strike.forces else "outside"

@@ -119,7 +119,8 @@ def eval_command(
 
     Example: checker eval scenarios/atacms/atacms-kursk-depot-2024-11-20.json --format json
     """
-    from checker.batch import evaluate_paths, is_jsonl
+    from checker.batch import evaluate_paths
+    from checker.jsonl import is_jsonl
     from checker.report import RENDERERS, stderr_warnings
     from checker.rulebook import load_rulebook
 
@@ -153,13 +154,13 @@ def _eval_jsonl(
     path: str, rulebook: Any, reading: str | None, format: Format, jobs: int, out: Console
 ) -> int:
     """Stream one JSON Lines file; the number of bad lines."""
-    from checker.batch import (
+    from checker.errors import Problem
+    from checker.jsonl import (
         STDIN,
         JsonlEvaluator,
         evaluate_jsonl,
         evaluate_jsonl_parallel,
     )
-    from checker.errors import Problem
     from checker.report import RENDERERS
 
     evaluator = JsonlEvaluator(rulebook, reading=reading, json_out=format is Format.json)

@@ -349,7 +349,7 @@ def timeline(
         strike = Strike(weapon.id, chosen_kind, place, who, date.min, force_codes, consent_codes)
         per_reading: dict[str, list[str]] = {
             r: [
-                next(iter(engine.run(replace(strike, day=s.representative), r).verdicts))
+                next(iter(engine.run(strike._replace(day=s.representative), r).verdicts))
                 for s in space.spans
             ]
             for r in readings

@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Any, cast
 from checker.engine import Strike, Trace, engine_for
 from checker.evaluation import readings_to_run
 from checker.space import Cell, Space, Span, build_space
-from checker.verdict import Feasibility, Verdict, assemble, feasibility_of, range_warnings
+from checker.verdict import (
+    Feasibility,
+    Located,
+    Verdict,
+    assemble,
+    feasibility_between,
+    range_warnings,
+)
 
 if TYPE_CHECKING:
     from checker.model import Scenario
@@ -37,6 +44,8 @@ if TYPE_CHECKING:
 
 CellKey = tuple[Any, ...]
 """The fields of a `Cell`, as a plain tuple (cheaper to hash than the dataclass)."""
+
+_NO_CONSENT = (None, None)  # outside the consent regime: neither forces nor consents matter
 
 MAX_TEMPLATES = 100_000
 """Rendered templates kept at most; beyond it, new ones are rendered but not kept."""
@@ -105,38 +114,13 @@ class Memo:
         self._consent: dict[CellKey, bool] = {}
         self._forces_matter: dict[CellKey, bool] = {}
         self._then = {rule.id: rule.then for rule in rulebook.baseline}
-        self._feasibility: dict[tuple[Any, ...], Feasibility | None] = {}
+        self._feasibility: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
 
     # ---- classes
 
     def cell_key(self, strike: Strike) -> CellKey:
         """The fields of `space.cell_of(strike)`, from per-dimension caches."""
-        kinds = self._kinds.get(strike.kind)
-        if kinds is None:
-            kinds = self._kinds[strike.kind] = self.space.kinds_of(strike.kind)
-        territory = self._territories.get(strike.territory)
-        if territory is None:
-            territory = self._territories[strike.territory] = self.space.territory_of(
-                strike.territory
-            )
-        span = self._spans.get(strike.day)
-        if span is None:
-            span = self._spans[strike.day] = self.space.span_of(strike.day)
-        forces = self._forces.get(strike.forces)
-        if forces is None:
-            forces = self._forces[strike.forces] = self.space.forces_of(strike.forces)
-        required = self._required.get(strike.weapon)
-        if required is None:
-            required = self._required[strike.weapon] = self.space.required_states(strike.weapon)
-        return (
-            strike.weapon,
-            kinds,
-            territory,
-            strike.operator if strike.operator in self._operators else "*",
-            span,
-            forces,
-            tuple(s for s in required if s in strike.consents) if strike.consents else (),
-        )
+        return self._base(strike) + self._consent_part(strike, forces_matter=True)
 
     def cell(self, strike: Strike) -> Cell:
         return Cell(*self.cell_key(strike))
@@ -150,8 +134,7 @@ class Memo:
         weapon and kind. Whether a base class falls under the consent regime is learnt
         from its first engine run.
         """
-        full = self.cell_key(strike)
-        base = full[:5]
+        base = self._base(strike)
         consent = self._consent.get(base)
         if consent is None:
             traces = self._run(strike)
@@ -159,18 +142,45 @@ class Memo:
                 trace.regime is not None and self._then.get(trace.regime) == "consent"
                 for trace in traces.values()
             )
-            key = self._prune(full, consent)
+            key = base + self._consent_part(strike) if consent else base + _NO_CONSENT
             self._traces.setdefault(key, traces)
             return key
-        return self._prune(full, consent)
+        return base + self._consent_part(strike) if consent else base + _NO_CONSENT
 
-    def _prune(self, full: CellKey, consent: bool) -> CellKey:
-        if not consent:
-            return (*full[:5], None, None)
-        matter = self._forces_matter.get(full[:2])
-        if matter is None:
-            matter = self._forces_matter[full[:2]] = self.space.forces_matter(full[0], full[1])
-        return (*full[:5], full[5] if matter else None, full[6])
+    def _base(self, strike: Strike) -> CellKey:
+        """The class's weapon, kinds, territory, operator and dates (what every rule reads)."""
+        kinds = self._kinds.get(strike.kind)
+        if kinds is None:
+            kinds = self._kinds[strike.kind] = self.space.kinds_of(strike.kind)
+        territory = self._territories.get(strike.territory)
+        if territory is None:
+            territory = self._territories[strike.territory] = self.space.territory_of(
+                strike.territory
+            )
+        span = self._spans.get(strike.day)
+        if span is None:
+            span = self._spans[strike.day] = self.space.span_of(strike.day)
+        operator = strike.operator if strike.operator in self._operators else "*"
+        return (strike.weapon, kinds, territory, operator, span)
+
+    def _consent_part(self, strike: Strike, *, forces_matter: bool = False) -> CellKey:
+        """The class's forces (None where no grant reads them) and the assumed consents."""
+        weapon = strike.weapon
+        required = self._required.get(weapon)
+        if required is None:
+            required = self._required[weapon] = self.space.required_states(weapon)
+        consents = tuple(s for s in required if s in strike.consents) if strike.consents else ()
+        if not forces_matter:
+            pair = (weapon, self._kinds[strike.kind])
+            forces_matter = self._forces_matter.get(pair)  # type: ignore[assignment]
+            if forces_matter is None:
+                forces_matter = self._forces_matter[pair] = self.space.forces_matter(*pair)
+        if not forces_matter:
+            return (None, consents)
+        forces = self._forces.get(strike.forces)
+        if forces is None:
+            forces = self._forces[strike.forces] = self.space.forces_of(strike.forces)
+        return (forces, consents)
 
     def _run(self, strike: Strike) -> dict[str, Trace]:
         self.engine_runs += len(self.readings)
@@ -186,29 +196,37 @@ class Memo:
 
     # ---- verdicts and their JSON
 
-    def feasibility(self, scenario: Any, strike: Strike) -> Feasibility | None:
-        """`verdict.feasibility_of`, cached by its exact inputs (sites repeat in real data)."""
-        target, launch = scenario.target.location, scenario.launch.location
-        key = (strike.weapon, target.lat, target.lon, launch.lat, launch.lon)
-        found = self._feasibility.get(key, False)
-        if found is False:
-            found = feasibility_of(self.rulebook, scenario, strike)
-            if len(self._feasibility) < MAX_TEMPLATES:
-                self._feasibility[key] = found
-        return found  # type: ignore[return-value]
-
     def verdict(self, scenario: Scenario, strike: Strike, *, file: str | None = None) -> Verdict:
         """Exactly `evaluation.evaluate(...)`, with the traces reused from the class."""
         return assemble(self.rulebook, scenario, strike, self.traces(strike), file=file)
 
+    def feasibility_slots(
+        self, weapon: str, target: Located, launch: Located
+    ) -> tuple[bytes, bytes]:
+        """The feasibility and warnings slots of a located strike, encoded; cached by input."""
+        key = (weapon, target.lat, target.lon, launch.lat, launch.lon)
+        found = self._feasibility.get(key)
+        if found is None:
+            feasibility = feasibility_between(self.rulebook, weapon, target, launch)
+            found = (_FILLERS["feasibility"](feasibility), _FILLERS["warnings"](feasibility))
+            if len(self._feasibility) < MAX_TEMPLATES:
+                self._feasibility[key] = found
+        return found
+
     def json_line(self, strike: Strike, extras: Extras) -> bytes:
         """Exactly `report.as_json(self.verdict(...))`, encoded, from a cached template."""
         out: list[bytes] = []
-        self.json_parts(strike, extras, out)
+        slots = tuple(
+            _FILLERS[slot](extras.feasibility if slot in _FEASIBLE else extras) for slot in SLOTS
+        )
+        self.json_parts(strike, slots, out)
         return b"".join(out)
 
-    def json_parts(self, strike: Strike, extras: Extras, out: list[bytes]) -> None:
-        """Append the pieces of `json_line(strike, extras)` to `out` (joined later, once)."""
+    def json_parts(self, strike: Strike, slots: tuple[bytes, ...], out: list[bytes]) -> None:
+        """Append the pieces of one verdict's JSON to `out` (joined later, once).
+
+        `slots` holds the encoded values of `SLOTS`, in that order.
+        """
         key = self.key(strike)
         node = self._trees.get(key)
         if node is None:
@@ -222,26 +240,21 @@ class Memo:
         if template is None:
             template = self._render(key, strike)
         if template[0] is not _GENERIC:  # the slots in to_dict's order, once each
-            if extras.feasibility is None:
-                feasibility, warnings = b"null", b"[]"
-            else:
-                feasibility = _FILLERS["feasibility"](extras)
-                warnings = _FILLERS["warnings"](extras)
             out += (  # type: ignore[arg-type]  # literal runs are bytes in the fast layout
                 template[0],
-                _string(extras.name),
+                slots[0],
                 template[2],
-                _string(extras.file),
+                slots[1],
                 template[4],
-                feasibility,
+                slots[2],
                 template[6],
-                _string(extras.expect),
+                slots[3],
                 template[8],
-                warnings,
+                slots[4],
                 template[10],
             )
         else:
-            out.append(fill(template[1:], extras))
+            out.append(fill(template[1:], slots))
 
     def _render(self, key: CellKey, strike: Strike) -> list[bytes | str]:
         recording = _Recording(strike)
@@ -310,7 +323,7 @@ def _dumps(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode()
 
 
-def _string(value: str | None) -> bytes:
+def string_slot(value: str | None) -> bytes:
     """json.dumps(value, ensure_ascii=False), encoded; quicker for plain strings."""
     if value is None:
         return b"null"
@@ -319,20 +332,24 @@ def _string(value: str | None) -> bytes:
     return _dumps(value)
 
 
-_FILLERS: dict[str, Callable[[Extras], bytes]] = {
-    "scenario": lambda e: _string(e.name),
-    "file": lambda e: _string(e.file),
-    "expect": lambda e: _string(e.expect),
-    "feasibility": lambda e: (
-        b"null" if e.feasibility is None else _dumps(e.feasibility.__dict__.copy())
-    ),
-    "warnings": lambda e: (
-        b"[]" if e.feasibility is None else _dumps(list(range_warnings(e.feasibility)))
-    ),
+_FEASIBLE = frozenset(("feasibility", "warnings"))
+NO_FEASIBILITY = (b"null", b"[]")
+"""The feasibility and warnings slots of a strike without both locations."""
+EXPECT_SLOTS: dict[Any, bytes] = {
+    value: string_slot(value) for value in ("permitted", "prohibited", "undetermined", None)
 }
+"""The expect slot of each value a line may hold (UNSET: no `expect` key)."""
+_FILLERS: dict[str, Callable[[Any], bytes]] = {
+    "scenario": lambda e: string_slot(e.name),
+    "file": lambda e: string_slot(e.file),
+    "expect": lambda e: string_slot(e.expect),
+    "feasibility": lambda f: b"null" if f is None else _dumps(f.__dict__.copy()),
+    "warnings": lambda f: _dumps(list(range_warnings(f))),
+}
+_SLOT_INDEX = {slot: index for index, slot in enumerate(SLOTS)}
 
 
-def fill(template: list[bytes | str], extras: Extras) -> bytes:
+def fill(template: list[bytes | str], slots: tuple[bytes, ...]) -> bytes:
     return b"".join(
-        part if isinstance(part, bytes) else _FILLERS[part](extras) for part in template
+        part if isinstance(part, bytes) else slots[_SLOT_INDEX[part]] for part in template
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from checker.engine import Consent, Strike, Trace
 from checker.model import BaselineRule, Grant, Restriction, Scenario, Weapon
@@ -326,16 +326,32 @@ def _sources(
     return _unique(refs)
 
 
+class Located(Protocol):
+    """A WGS84 point: `model.GeoPoint`, or the JSON Lines reader's `lines.Point`."""
+
+    @property
+    def lat(self) -> float: ...
+    @property
+    def lon(self) -> float: ...
+
+
 def feasibility_of(rulebook: Rulebook, scenario: Scenario, strike: Strike) -> Feasibility | None:
     target = scenario.target.location
     launch = scenario.launch.location if scenario.launch else None
     if target is None or launch is None:
         return None
+    return feasibility_between(rulebook, strike.weapon, target, launch)
+
+
+def feasibility_between(
+    rulebook: Rulebook, weapon_id: str, target: Located, launch: Located
+) -> Feasibility:
+    """Whether the weapon reaches `target` from `launch`, along the WGS84 geodesic."""
     from geographiclib.geodesic import Geodesic
 
     line = Geodesic.WGS84.Inverse(launch.lat, launch.lon, target.lat, target.lon)
     distance = line["s12"] / 1000
-    weapon: Weapon = rulebook.weapon(strike.weapon)
+    weapon: Weapon = rulebook.weapon(weapon_id)
     return Feasibility(
         distance_km=round(distance, 1),
         range_km=weapon.range.km,

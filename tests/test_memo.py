@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import checker
-from checker.batch import FastScenarios
 from checker.evaluation import strike_of
+from checker.lines import LineReader, point
 from checker.memo import Extras, Memo, scenario_name
 from checker.report import as_json
 from checker.rulebook import Rulebook
@@ -45,11 +46,15 @@ def both_paths(book: Rulebook, data: dict[str, Any], file: str, reading: str | N
     )
     assert memo.json_line(strike, extras) == expected
     # The pydantic-free reader of JSON Lines sees the same strike (or defers to the model).
-    fast = FastScenarios(book).strike(json.loads(text), text.encode())
+    fast = LineReader(book).read(text.encode())
     if fast is not None:
         assert fast[0] == strike
-        if fast[2] is not None:
-            assert memo.feasibility(fast[2], strike) == plain.feasibility
+        line = fast[1]
+        target, launch = point(line.target.location), point(line.launch and line.launch.location)
+        if target is not None and launch is not None:
+            encoded = memo.feasibility_slots(strike.weapon, target, launch)
+            assert encoded[0] == json.dumps(plain.to_dict()["feasibility"]).encode()
+            assert encoded[1] == json.dumps(list(plain.warnings)).encode()
 
 
 @given(data=scenario_dicts(BOOK), reading=st.sampled_from([None, *BOOK.readings]))
@@ -106,6 +111,8 @@ def test_reasons_quoting_the_strike_differ_within_a_class() -> None:
     assert memo.engine_runs == len(BOOK.readings)
 
 
+KEYS = ("date", "weapon", "target", "operator", "id", "title", "notes", "$schema", "expect")
+NESTED_KEYS = ("territory", "kind", "forces", "location", "lat", "lon", "launch", "consent")
 MUTATIONS = st.one_of(
     st.none(),
     st.booleans(),
@@ -119,7 +126,11 @@ MUTATIONS = st.one_of(
 
 @given(
     data=scenario_dicts(BOOK),
-    path=st.lists(st.text(max_size=9), min_size=1, max_size=3),
+    path=st.lists(
+        st.sampled_from(KEYS + NESTED_KEYS + ("assume",)) | st.text(max_size=9),
+        min_size=1,
+        max_size=3,
+    ),
     value=MUTATIONS,
 )
 def test_fast_reader_accepts_only_what_the_model_accepts(
@@ -134,16 +145,81 @@ def test_fast_reader_accepts_only_what_the_model_accepts(
     if isinstance(target, dict):
         target[path[-1]] = value
     text = json.dumps(data)
-    fast = FastScenarios(BOOK).strike(json.loads(text), text.encode())
+    fast = LineReader(BOOK).read(text.encode())
     if fast is None:
         return
     scenario = checker.parse_scenario(text, "x.json", BOOK)  # must not raise
     assert fast[0] == strike_of(BOOK, scenario)
 
 
-def test_fast_reader_defers_on_duplicate_keys() -> None:
-    text = (
-        '{"date": "2024-11-20", "weapon": "ATACMS", "weapon" : "HIMARS",'
-        ' "target": {"territory": "RU", "kind": "troops"}}'
-    )
-    assert FastScenarios(BOOK).strike(json.loads(text), text.encode()) is None
+@given(
+    data=scenario_dicts(BOOK),
+    at=st.integers(min_value=0),
+    insert=st.sampled_from(
+        [
+            " ",
+            "\t",
+            ":",
+            ",",
+            '"',
+            "{",
+            "}",
+            "[",
+            "]",
+            "\\",
+            "\u0000",
+            "\u00e9",
+            "\n",
+            "null",
+            "1e400",
+        ]
+    ),
+)
+def test_fast_reader_accepts_only_what_the_model_accepts_byte_by_byte(
+    data: dict[str, Any], at: int, insert: str
+) -> None:
+    # Any text inserted anywhere in a valid line: the reader defers or agrees with the model.
+    text = json.dumps(data)
+    at %= len(text) + 1
+    text = text[:at] + insert + text[at:]
+    fast = LineReader(BOOK).read(text.encode())
+    if fast is None:
+        return
+    scenario = checker.parse_scenario(text, "x.json", BOOK)  # must not raise
+    assert fast[0] == strike_of(BOOK, scenario)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        (
+            '{"date": "2024-11-20", "weapon": "ATACMS", "weapon" : "HIMARS",'
+            ' "target": {"territory": "RU", "kind": "troops"}}'
+        ),
+        (
+            '{"date": "2024-11-20", "weapon": "ATACMS", "weapon":"HIMARS",'
+            ' "target": {"territory": "RU", "kind": "troops"}}'
+        ),
+        (
+            '{"id": "a:b", "date": "2024-11-20", "weapon": "ATACMS",'
+            ' "target": {"territory": "RU", "kind": "troops", "kind": "civilian"}}'
+        ),
+        (
+            '{"date": "2024-11-20", "weapon": "ATACMS", "target": {"territory": "RU",'
+            ' "kind": "troops", "location": {"lat": 1, "lat": 2, "lon": 3}}}'
+        ),
+    ],
+)
+def test_fast_reader_defers_on_duplicate_keys(text: str) -> None:
+    assert LineReader(BOOK).read(text.encode()) is None
+    with pytest.raises(checker.CheckerError, match="duplicate"):
+        checker.parse_scenario(text, "x.json", BOOK)
+
+
+def test_fast_reader_defers_on_a_line_over_the_size_limit() -> None:
+    from checker.sourcemap import MAX_BYTES
+
+    text = '{"date": "2024-11-20", "weapon": "ATACMS", "target": {"territory": "RU", "kind": "troops"}}'
+    padded = text[:1] + " " * MAX_BYTES + text[1:]
+    assert LineReader(BOOK).read(text.encode()) is not None
+    assert LineReader(BOOK).read(padded.encode()) is None

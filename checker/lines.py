@@ -1,0 +1,203 @@
+"""One JSON Lines scenario read without pydantic, exactly as the model would read it, or not at all.
+
+msgspec decodes the line and checks its shape in one pass in C (unknown keys, types, lengths,
+ranges, the kind and verdict names); the values the model checks with its own validators
+(`parse_day`, `check_country`, `check_territory`, the weapon catalogue) are checked by those
+very functions, cached by value. Anything unusual - a null where a value is required, a
+possible duplicate key, a value no validator accepts - makes `LineReader.read` answer None,
+and the caller takes the full path (`loading.parse_scenario`), which also words every error.
+`tests/test_memo.py` checks that the reader accepts only what the model accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any, Literal, TypeVar
+
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
+
+from checker.codes import check_country, check_territory
+from checker.engine import Strike
+from checker.rulebook import Rulebook
+from checker.sourcemap import MAX_BYTES
+
+T = TypeVar("T")
+CACHE_LIMIT = 100_000
+"""Values kept at most per cache; beyond it, new values are checked but not kept."""
+
+_Text = Annotated[str, Meta(max_length=4000)]  # model.ShortText
+_Kind = Literal[
+    "troops",
+    "military_equipment",
+    "logistics_hub",
+    "ammunition_depot",
+    "supply_line",
+    "airbase",
+    "command_post",
+    "civilian",
+]
+_Verdict = Literal["permitted", "prohibited", "undetermined"]
+
+
+class Point(Struct, forbid_unknown_fields=True, frozen=True):
+    lat: Annotated[float, Meta(ge=-90, le=90)]
+    lon: Annotated[float, Meta(ge=-180, le=180)]
+
+
+class _Target(Struct, forbid_unknown_fields=True):
+    territory: str
+    kind: _Kind
+    forces: list[str] | UnsetType | None = UNSET
+    location: Point | UnsetType | None = UNSET
+
+
+class _Launch(Struct, forbid_unknown_fields=True):
+    location: Point | UnsetType | None = UNSET
+
+
+class _Assume(Struct, forbid_unknown_fields=True):
+    consent: list[str] | UnsetType = UNSET  # the model takes no null here
+
+
+class Line(Struct, forbid_unknown_fields=True, rename={"schema_": "$schema"}):
+    """A scenario line's shape; UNSET marks a key the line does not have."""
+
+    date: str
+    weapon: Annotated[str, Meta(min_length=1, max_length=100)]
+    target: _Target
+    schema_: str | UnsetType | None = UNSET
+    id: _Text | UnsetType | None = UNSET
+    title: _Text | UnsetType | None = UNSET
+    notes: _Text | UnsetType | None = UNSET
+    operator: str | UnsetType = UNSET  # the model takes no null here
+    launch: _Launch | UnsetType | None = UNSET
+    assume: _Assume | UnsetType | None = UNSET
+    expect: _Verdict | UnsetType | None = UNSET
+
+
+_decode = msgspec.json.Decoder(Line).decode
+_KEY = re.compile(rb'"[ \t\r\n]*:')
+
+
+def keys_of(line: Line) -> int:
+    """How many keys the line holds, each counted once (json keeps the last of duplicates)."""
+    target, launch, assume = line.target, line.launch, line.assume
+    keys = (
+        5  # date, weapon, target; target's territory and kind
+        + (line.schema_ is not UNSET)
+        + (line.id is not UNSET)
+        + (line.title is not UNSET)
+        + (line.notes is not UNSET)
+        + (line.operator is not UNSET)
+        + (launch is not UNSET)
+        + (assume is not UNSET)
+        + (line.expect is not UNSET)
+        + (target.forces is not UNSET)
+    )
+    if target.location is not UNSET:
+        keys += 3 if target.location is not None else 1
+    if launch is not None and launch is not UNSET and launch.location is not UNSET:
+        keys += 3 if launch.location is not None else 1
+    if assume is not None and assume is not UNSET:
+        keys += assume.consent is not UNSET
+    return keys
+
+
+def has_duplicate_keys(raw: bytes, keys: int) -> bool:
+    """Whether `raw` may repeat a key: more `"key":` than keys (a colon in a string errs safe)."""
+    return raw.count(b":") != keys and len(_KEY.findall(raw)) != keys
+
+
+def point(found: Point | UnsetType | None) -> Point | None:
+    return found if isinstance(found, Point) else None
+
+
+class LineReader:
+    """Reads scenario lines under one rulebook; its caches make repeated values cheap."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.rulebook = rulebook
+        self._days: dict[str, date] = {}
+        self._countries: dict[str, str] = {}
+        self._territories: dict[str, str] = {}
+        self._weapons: dict[str, str] = {}
+        self._code_lists: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def read(self, raw: bytes) -> tuple[Strike, Line] | None:
+        """The line's strike and its decoded shape, or None: take the full path."""
+        if len(raw) > MAX_BYTES:
+            return None
+        try:
+            line = _decode(raw)
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            return None
+        # Each cache holds only valid values: a miss checks the value (None when invalid).
+        day = self._days.get(line.date) or self._day(line.date)
+        weapon = self._weapons.get(line.weapon) or self._weapon(line.weapon)
+        operator = (
+            "UA"
+            if line.operator is UNSET
+            else self._countries.get(line.operator) or self._country(line.operator)
+        )
+        target = line.target
+        territory = self._territories.get(target.territory) or self._territory(target.territory)
+        if day is None or weapon is None or operator is None or territory is None:
+            return None
+        forces: tuple[str, ...] | None = None
+        if isinstance(target.forces, list):
+            forces = self._codes(target.forces)
+            if forces is None:
+                return None
+        consents: tuple[str, ...] = ()
+        if isinstance(line.assume, _Assume) and isinstance(line.assume.consent, list):
+            found = self._codes(line.assume.consent)
+            if found is None:
+                return None
+            consents = found
+        if has_duplicate_keys(raw, keys_of(line)):
+            return None
+        return Strike(weapon, target.kind, territory, operator, day, forces, consents), line
+
+    def _day(self, value: str) -> date | None:
+        from checker.model import parse_day
+
+        try:
+            return _keep(self._days, value, parse_day(value))
+        except ValueError:
+            return None
+
+    def _country(self, value: str) -> str | None:
+        try:
+            return _keep(self._countries, value, check_country(value))
+        except ValueError:
+            return None
+
+    def _territory(self, value: str) -> str | None:
+        try:
+            return _keep(self._territories, value, check_territory(value))
+        except ValueError:
+            return None
+
+    def _weapon(self, value: str) -> str | None:
+        weapon = self.rulebook.weapon_named(value)
+        return None if weapon is None else _keep(self._weapons, value, weapon.id)
+
+    def _codes(self, value: list[str]) -> tuple[str, ...] | None:
+        """Country codes as the model keeps them (sorted, once each), or None if one is bad."""
+        key = tuple(value)
+        found = self._code_lists.get(key)
+        if found is None:
+            codes = [self._countries.get(v) or self._country(v) for v in value]
+            valid = [c for c in codes if c is not None]
+            if len(valid) != len(codes):
+                return None
+            found = _keep(self._code_lists, key, tuple(sorted(set(valid))))
+        return found
+
+
+def _keep(cache: dict[Any, T], key: Any, value: T) -> T:
+    if len(cache) < CACHE_LIMIT:
+        cache[key] = value
+    return value
