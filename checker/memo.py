@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from checker.engine import Strike, Trace, engine_for
 from checker.evaluation import readings_to_run
-from checker.space import Cell, Space, Span, build_space
+from checker.space import Cell, Space, build_space
 from checker.verdict import (
     Feasibility,
     Located,
@@ -105,10 +105,14 @@ class Memo:
         self._traces: dict[CellKey, dict[str, Trace]] = {}
         self._trees: dict[CellKey, _Node] = {}
         self._templates = 0
+        # Classes in keys by their cheap names (a territory's and forces' `key`, a span's
+        # index): hashing the dataclasses themselves cost a tenth of a JSON Lines run.
         self._kinds: dict[str, tuple[str, ...]] = {}
-        self._territories: dict[str, Any] = {}
-        self._spans: dict[date, Span] = {}
-        self._forces: dict[tuple[str, ...] | None, Any] = {}
+        self._territories: dict[str, str] = {}
+        self._spans: dict[date, int] = {}
+        self._forces: dict[tuple[str, ...] | None, str] = {}
+        self._territory_named = {t.key: t for t in self.space.territories}
+        self._forces_named = {f.key: f for f in self.space.forces}
         self._required: dict[str, tuple[str, ...]] = {}
         self._operators = frozenset(self.space.operators)
         self._consent: dict[CellKey, bool] = {}
@@ -120,7 +124,17 @@ class Memo:
 
     def cell_key(self, strike: Strike) -> CellKey:
         """The fields of `space.cell_of(strike)`, from per-dimension caches."""
-        return self._base(strike) + self._consent_part(strike, forces_matter=True)
+        weapon, kinds, territory, operator, span = self._base(strike)
+        forces, consents = self._consent_part(strike, forces_matter=True)
+        return (
+            weapon,
+            kinds,
+            self._territory_named[territory],
+            operator,
+            self.space.spans[span],
+            self._forces_named[forces],
+            consents,
+        )
 
     def cell(self, strike: Strike) -> Cell:
         return Cell(*self.cell_key(strike))
@@ -156,10 +170,12 @@ class Memo:
         if territory is None:
             territory = self._territories[strike.territory] = self.space.territory_of(
                 strike.territory
-            )
+            ).key
         span = self._spans.get(strike.day)
         if span is None:
-            span = self._spans[strike.day] = self.space.span_of(strike.day)
+            span = self._spans[strike.day] = self.space.spans.index(
+                self.space.span_of(strike.day)
+            )
         operator = strike.operator if strike.operator in self._operators else "*"
         return (strike.weapon, kinds, territory, operator, span)
 
@@ -179,7 +195,7 @@ class Memo:
             return (None, consents)
         forces = self._forces.get(strike.forces)
         if forces is None:
-            forces = self._forces[strike.forces] = self.space.forces_of(strike.forces)
+            forces = self._forces[strike.forces] = self.space.forces_of(strike.forces).key
         return (forces, consents)
 
     def _run(self, strike: Strike) -> dict[str, Trace]:
