@@ -41,14 +41,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from durable import engine as durable_engine
 from durable.engine import MessageNotHandledException, MessageObservedException
 
 from checker.errors import EngineFailure
-from checker.model import BaselineRule, Conditions, Grant, InForce, Restriction, TargetClause
 from checker.rulebook import Rulebook
+
+if TYPE_CHECKING:  # read alike from the models and their plain twins (checker.plain)
+    from checker.model import BaselineRule, Conditions, Grant, InForce, Restriction, TargetClause
 
 Action = Callable[[Any], None]
 Pattern = dict[str, Any]
@@ -578,8 +580,13 @@ def _content_digest(rulebook: Rulebook) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """A model's content as nested tuples of field names and values: equal content, equal repr."""
+    """A model's content as nested tuples of field names and values: equal content, equal repr.
+
+    A plain twin (`checker.plain`, a dataclass) reads like its model: the same digest.
+    """
     fields = getattr(type(value), "model_fields", None)
+    if fields is None:
+        fields = getattr(type(value), "__dataclass_fields__", None)
     if fields is not None:
         return (
             type(value).__name__,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from checker.engine import Strike, engine_for
 from checker.errors import CheckerError, Location
-from checker.model import Scenario
 from checker.rulebook import Rulebook
 from checker.verdict import Verdict, assemble
+
+if TYPE_CHECKING:
+    from checker.model import Scenario
 
 
 def strike_of(rulebook: Rulebook, scenario: Scenario) -> Strike:
@@ -43,7 +47,20 @@ def evaluate(
     rulebook: Rulebook, scenario: Scenario, *, reading: str | None = None, file: str | None = None
 ) -> Verdict:
     """The verdict on `scenario` under every reading of `rulebook` (or only `reading`)."""
-    strike = strike_of(rulebook, scenario)
+    return evaluate_strike(
+        rulebook, scenario, strike_of(rulebook, scenario), reading=reading, file=file
+    )
+
+
+def evaluate_strike(
+    rulebook: Rulebook,
+    scenario: Scenario,
+    strike: Strike,
+    *,
+    reading: str | None = None,
+    file: str | None = None,
+) -> Verdict:
+    """`evaluate`, with the scenario's strike already read (as `lines.LineReader` reads it)."""
     engine = engine_for(rulebook)
     traces = {name: engine.run(strike, name) for name in readings_to_run(rulebook, reading)}
     return assemble(rulebook, scenario, strike, traces, file=file)

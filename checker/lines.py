@@ -19,6 +19,7 @@ import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
 from checker.codes import check_country, check_territory
+from checker.dates import parse_day
 from checker.engine import Strike
 from checker.rulebook import Rulebook
 from checker.sourcemap import MAX_BYTES
@@ -161,8 +162,6 @@ class LineReader:
         return Strike(weapon, target.kind, territory, operator, day, forces, consents), line
 
     def _day(self, value: str) -> date | None:
-        from checker.model import parse_day
-
         try:
             return _keep(self._days, value, parse_day(value))
         except ValueError:

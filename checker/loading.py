@@ -25,8 +25,10 @@ def validate_model(model: type[M], doc: Document) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as err:
+        # dict.fromkeys drops repeats in pydantic's order (a set's order varied from run to
+        # run): problems at one place with one message stay in the model's field order.
         problems = sorted(
-            {_problem(model, doc, error) for error in err.errors(include_url=False)},
+            dict.fromkeys(_problem(model, doc, error) for error in err.errors(include_url=False)),
             key=lambda p: (p.location.line or 0, p.location.column or 0, p.message),
         )
         raise CheckerError(problems) from None

@@ -173,9 +173,7 @@ class Memo:
             ).key
         span = self._spans.get(strike.day)
         if span is None:
-            span = self._spans[strike.day] = self.space.spans.index(
-                self.space.span_of(strike.day)
-            )
+            span = self._spans[strike.day] = self.space.spans.index(self.space.span_of(strike.day))
         operator = strike.operator if strike.operator in self._operators else "*"
         return (strike.weapon, kinds, territory, operator, span)
 

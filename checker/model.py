@@ -6,9 +6,6 @@ The models check shape and single values; rules that span several fields or file
 
 from __future__ import annotations
 
-import calendar
-import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -24,6 +21,15 @@ from pydantic import (
 )
 
 from checker.codes import COUNTRY_PATTERN, TERRITORY_PATTERN, check_country, check_territory
+
+# Dates live in the pydantic-free checker.dates (the fast eval path reads them); re-exported
+# here, where they used to live, in the `X as X` form mypy takes as an explicit re-export.
+from checker.dates import PolicyDate as PolicyDate  # noqa: PLC0414
+from checker.dates import _describe as _describe  # noqa: PLC0414
+from checker.dates import in_force_text
+from checker.dates import parse_day as parse_day  # noqa: PLC0414
+from checker.dates import parse_policy_date as parse_policy_date  # noqa: PLC0414
+from checker.plain import changes_under
 
 VERDICTS = ("permitted", "prohibited", "undetermined")
 TARGET_KINDS = (
@@ -58,53 +64,6 @@ class _Strict(BaseModel):
 
 # --------------------------------------------------------------------------- dates
 
-
-def parse_day(value: Any) -> date:
-    """A strike date: exactly `YYYY-MM-DD`, and a day that exists."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        raise ValueError(f'expected a date as "YYYY-MM-DD", got {_describe(value)}')
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError(f"'{value}' is not a date in the form YYYY-MM-DD")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"'{value}' is not a real day") from None
-
-
-@dataclass(frozen=True, order=True)
-class PolicyDate:
-    """A date as precise as the source gives it: a day, or only a month."""
-
-    first: date
-    precision: Literal["day", "month"] = "day"
-
-    @property
-    def last(self) -> date:
-        """The last day this date may stand for."""
-        if self.precision == "day":
-            return self.first
-        days = calendar.monthrange(self.first.year, self.first.month)[1]
-        return self.first.replace(day=days)
-
-    def __str__(self) -> str:
-        return self.first.isoformat() if self.precision == "day" else self.first.strftime("%Y-%m")
-
-
-def parse_policy_date(value: Any) -> PolicyDate:
-    if isinstance(value, PolicyDate):
-        return value
-    if isinstance(value, date):
-        return PolicyDate(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
-        year, month = (int(part) for part in value.split("-"))
-        if not 1 <= month <= 12:
-            raise ValueError(f"'{value}' is not a real month")
-        return PolicyDate(date(year, month, 1), "month")
-    return PolicyDate(parse_day(value))
-
-
 DayDate = Annotated[
     date,
     BeforeValidator(parse_day),
@@ -122,22 +81,6 @@ PolicyDateField = Annotated[
         }
     ),
 ]
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"string '{value[:40]}'"
-    if isinstance(value, int | float):
-        return f"number {value}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 # --------------------------------------------------------------------------- codes
@@ -248,14 +191,7 @@ class InForce(_Strict):
         return self.from_ is None and self.until is None
 
     def __str__(self) -> str:
-        if self.always:
-            return "always"
-        parts = []
-        if self.from_:
-            parts.append(f"from {self.from_}")
-        if self.until:
-            parts.append(f"until {self.until}")
-        return " ".join(parts)
+        return in_force_text(self.from_, self.until)
 
 
 InForceField = Annotated[InForce, BeforeValidator(_always)]
@@ -312,18 +248,8 @@ class Grant(_Strict):
 
     def under(self, reading: str) -> Grant:
         """This grant as one reading understands it."""
-        override = self.readings.get(reading)
-        if override is None:
-            return self
-        changes: dict[str, Any] = {
-            "provenance": [*self.provenance, *override.provenance],
-            "readings": {},
-        }
-        for name in ("territories", "targets", "in_force"):
-            value = getattr(override, name)
-            if value is not None:
-                changes[name] = value
-        return self.model_copy(update=changes)
+        changes = changes_under(self, reading)
+        return self if changes is None else self.model_copy(update=changes)
 
 
 class Restriction(_Strict):

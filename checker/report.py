@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from rich.markup import escape
-
+from checker.markup import escape  # rich's own, without importing rich (see checker.markup)
 from checker.verdict import SourceRef, Verdict
 
 STYLE = {"permitted": "bold green", "prohibited": "bold red", "undetermined": "bold yellow"}

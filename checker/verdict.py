@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from checker.engine import Consent, Strike, Trace
-from checker.model import BaselineRule, Grant, Restriction, Scenario, Weapon
 from checker.rulebook import Rulebook
+
+if TYPE_CHECKING:  # read alike from the models and their plain twins (checker.plain)
+    from checker.model import Grant, Scenario, Weapon
 
 
 @dataclass(frozen=True)
@@ -127,8 +130,8 @@ class _Explainer:
     def explain(self) -> ReadingResult:
         trace = self.trace
         (verdict,) = trace.verdicts
-        regime = self.book.rule(trace.regime) if trace.regime else None
-        if isinstance(regime, BaselineRule):
+        regime = _find(self.book.baseline, trace.regime)
+        if regime is not None:
             self._use(regime.id, f"{regime.title} ({regime.id})")
             if regime.then == "consent":
                 self._consents()
@@ -221,8 +224,8 @@ class _Explainer:
         if not citing:
             self.reasons.append(f"{lead}: no grant covers this strike, and none is assumed")
         for rule_id in citing:
-            rule = self.book.rule(rule_id)
-            assert isinstance(rule, Restriction)
+            rule = _find(self.book.restrictions, rule_id)
+            assert rule is not None
             self._use(rule_id, f"{lead}: {rule.title} ({rule_id})")
         hint = self._would_need(state)
         if hint:
@@ -297,16 +300,32 @@ def _unique(items: Any) -> tuple[Any, ...]:
     return tuple(dict.fromkeys(items))
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+R = TypeVar("R", bound=_Identified)
+
+
+def _find(rules: Iterable[R], rule_id: str | None) -> R | None:
+    """The rule of one section with this id (ids are unique across the rulebook).
+
+    Sections, not `isinstance` on the models: a plain twin (checker.plain) is no model.
+    """
+    return next((rule for rule in rules if rule.id == rule_id), None)
+
+
 def _sources(
     rulebook: Rulebook, rules: tuple[str, ...], readings: list[str]
 ) -> tuple[SourceRef, ...]:
     refs: list[SourceRef] = []
     for rule_id in rules:
-        rule = rulebook.rule(rule_id)
-        entries = list(rule.provenance)
-        if isinstance(rule, Grant):
+        entries = list(rulebook.rule(rule_id).provenance)
+        grant = _find(rulebook.grants, rule_id)
+        if grant is not None:
             for reading in readings:
-                override = rule.readings.get(reading)
+                override = grant.readings.get(reading)
                 if override is not None:
                     entries.extend(override.provenance)
         for entry in entries:
