@@ -46,6 +46,19 @@ def test_every_line_as_one_by_one_evaluation(tmp_path: Path) -> None:
     assert first["file"] == f"{path}:1"
 
 
+def test_a_path_json_must_escape_names_lines_as_one_by_one(tmp_path: Path) -> None:
+    # The fast path writes `file` and the default scenario name from a quoted prefix of the
+    # path; a quote or backslash in the path must still come out as json.dumps writes it.
+    lines = [json.dumps(s) for s in GOOD[:5]]
+    lines += [json.dumps({k: v for k, v in s.items() if k != "id"}) for s in GOOD[:5]]
+    folder = tmp_path / 'we"ird\\dir'
+    folder.mkdir()
+    path = write(folder, lines, name='a"b\tc.jsonl')
+    result = runner.invoke(cli.app, ["eval", str(path), "--format", "json"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == one_by_one(path, lines)
+
+
 def test_bad_lines_are_located_and_the_good_ones_still_evaluated(tmp_path: Path) -> None:
     good = json.dumps(GOOD[0])
     lines = [
