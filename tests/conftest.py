@@ -7,7 +7,9 @@ Select one with HYPOTHESIS_PROFILE=thorough or pytest --hypothesis-profile=thoro
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -28,8 +30,12 @@ settings.register_profile("dev", max_examples=300, **_common)
 settings.register_profile("thorough", max_examples=20_000, **_common)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
-# Checked rulebooks are cached by content; tests use a cache of their own, never the user's.
-os.environ.setdefault("CHECKER_CACHE_DIR", tempfile.mkdtemp(prefix="checker-test-cache-"))
+# Checked rulebooks are cached by content; tests use a cache of their own, never the user's,
+# and remove it when they end (thorough runs write hundreds of MB of generated rulebooks).
+if "CHECKER_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="checker-test-cache-")
+    os.environ["CHECKER_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
