@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -23,23 +23,13 @@ from checker.dates import parse_day
 from checker.engine import Strike
 from checker.rulebook import Rulebook
 from checker.sourcemap import MAX_BYTES
+from checker.terms import TargetKind, Verdict
 
 T = TypeVar("T")
 CACHE_LIMIT = 100_000
 """Values kept at most per cache; beyond it, new values are checked but not kept."""
 
 _Text = Annotated[str, Meta(max_length=4000)]  # model.ShortText
-_Kind = Literal[
-    "troops",
-    "military_equipment",
-    "logistics_hub",
-    "ammunition_depot",
-    "supply_line",
-    "airbase",
-    "command_post",
-    "civilian",
-]
-_Verdict = Literal["permitted", "prohibited", "undetermined"]
 
 
 class Point(Struct, forbid_unknown_fields=True, frozen=True):
@@ -49,7 +39,7 @@ class Point(Struct, forbid_unknown_fields=True, frozen=True):
 
 class _Target(Struct, forbid_unknown_fields=True):
     territory: str
-    kind: _Kind
+    kind: TargetKind
     forces: list[str] | UnsetType | None = UNSET
     location: Point | UnsetType | None = UNSET
 
@@ -75,7 +65,7 @@ class Line(Struct, forbid_unknown_fields=True, rename={"schema_": "$schema"}):
     operator: str | UnsetType = UNSET  # the model takes no null here
     launch: _Launch | UnsetType | None = UNSET
     assume: _Assume | UnsetType | None = UNSET
-    expect: _Verdict | UnsetType | None = UNSET
+    expect: Verdict | UnsetType | None = UNSET
 
 
 _decode = msgspec.json.Decoder(Line).decode

@@ -30,31 +30,12 @@ from checker.dates import in_force_text
 from checker.dates import parse_day as parse_day  # noqa: PLC0414
 from checker.dates import parse_policy_date as parse_policy_date  # noqa: PLC0414
 from checker.plain import changes_under
+from checker.terms import TARGET_KINDS as TARGET_KINDS  # noqa: PLC0414
+from checker.terms import VERDICTS as VERDICTS  # noqa: PLC0414
+from checker.terms import TargetKind as TargetKind  # noqa: PLC0414
+from checker.terms import Verdict as Verdict  # noqa: PLC0414
 
-VERDICTS = ("permitted", "prohibited", "undetermined")
-TARGET_KINDS = (
-    "troops",
-    "military_equipment",
-    "logistics_hub",
-    "ammunition_depot",
-    "supply_line",
-    "airbase",
-    "command_post",
-    "civilian",
-)
 EVIDENCE_LEVELS = ("stated", "reported", "inferred", "baseline")
-
-Verdict = Literal["permitted", "prohibited", "undetermined"]
-TargetKind = Literal[
-    "troops",
-    "military_equipment",
-    "logistics_hub",
-    "ammunition_depot",
-    "supply_line",
-    "airbase",
-    "command_post",
-    "civilian",
-]
 
 
 class _Strict(BaseModel):
