@@ -19,7 +19,7 @@ from checker.lines import Line, LineReader, Point, point
 from checker.markup import plain
 from checker.report import RENDERERS, stderr_warnings
 from checker.rulebook import load_plain
-from checker.sourcemap import MAX_BYTES, decode
+from checker.sourcemap import MAX_BYTES
 from checker.verdict import Verdict
 
 if TYPE_CHECKING:
@@ -59,9 +59,8 @@ def evaluate(paths: list[str], format: str) -> list[Output] | None:
 def _read(reader: LineReader, name: str) -> tuple[Strike, Line] | None:
     """One file's strike and line, or None unless it reads exactly as the model reads it."""
     with Path(name).open("rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    decode(raw, name)  # raises where the CLI reports the file: binary, not UTF-8, too large
-    return reader.read(raw)
+        # The reader refuses what the CLI would report: too large, binary, not UTF-8.
+        return reader.read(handle.read(MAX_BYTES + 1))
 
 
 @dataclass(frozen=True)

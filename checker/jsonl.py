@@ -73,12 +73,7 @@ class JsonlEvaluator:
         stats = self.stats
         out: list[bytes] = []
         file_slot = _FileSlots(path)
-        number = first_line - 1
-        for raw in block.splitlines():
-            number += 1
-            if not raw or raw.isspace():
-                continue
-            stats.lines += 1
+        for number, raw in self._numbered(block, first_line):
             found = read(raw)
             if found is None:
                 item = self._full(path, raw, number)
@@ -112,12 +107,7 @@ class JsonlEvaluator:
 
     def _plain_lines(self, path: str, block: bytes, first_line: int) -> Iterator[JsonlItem]:
         stats = self.stats
-        number = first_line - 1
-        for raw in block.splitlines():
-            number += 1
-            if not raw or raw.isspace():
-                continue
-            stats.lines += 1
+        for number, raw in self._numbered(block, first_line):
             item = self._full(path, raw, number)
             if isinstance(item, tuple):
                 stats.bad += 1
@@ -125,6 +115,14 @@ class JsonlEvaluator:
             else:
                 stats.evaluated += 1
                 yield item
+
+    def _numbered(self, block: bytes, first_line: int) -> Iterator[tuple[int, bytes]]:
+        """The scenario lines of `block` with their numbers (blank lines skipped, counted)."""
+        stats = self.stats
+        for number, raw in enumerate(block.splitlines(), first_line):
+            if raw and not raw.isspace():
+                stats.lines += 1
+                yield number, raw
 
     def _full(self, path: str, raw: bytes, number: int) -> Verdict | tuple[Problem, ...]:
         """The plain path for one line: every check of a scenario file, errors located."""

@@ -12,6 +12,7 @@ and the caller takes the full path (`loading.parse_scenario`), which also words 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
@@ -152,22 +153,13 @@ class LineReader:
         return Strike(weapon, target.kind, territory, operator, day, forces, consents), line
 
     def _day(self, value: str) -> date | None:
-        try:
-            return _keep(self._days, value, parse_day(value))
-        except ValueError:
-            return None
+        return _valid(self._days, value, parse_day)
 
     def _country(self, value: str) -> str | None:
-        try:
-            return _keep(self._countries, value, check_country(value))
-        except ValueError:
-            return None
+        return _valid(self._countries, value, check_country)
 
     def _territory(self, value: str) -> str | None:
-        try:
-            return _keep(self._territories, value, check_territory(value))
-        except ValueError:
-            return None
+        return _valid(self._territories, value, check_territory)
 
     def _weapon(self, value: str) -> str | None:
         weapon = self.rulebook.weapon_named(value)
@@ -184,6 +176,14 @@ class LineReader:
                 return None
             found = _keep(self._code_lists, key, tuple(sorted(set(valid))))
         return found
+
+
+def _valid(cache: dict[str, T], value: str, check: Callable[[str], T]) -> T | None:
+    """The model validator's answer for `value` (kept), or None where it refuses it."""
+    try:
+        return _keep(cache, value, check(value))
+    except ValueError:
+        return None
 
 
 def _keep(cache: dict[Any, T], key: Any, value: T) -> T:
