@@ -125,7 +125,7 @@ class Memo:
     def cell_key(self, strike: Strike) -> CellKey:
         """The fields of `space.cell_of(strike)`, from per-dimension caches."""
         weapon, kinds, territory, operator, span = self._base(strike)
-        forces, consents = self._consent_part(strike, forces_matter=True)
+        forces, consents = self._consent_part(strike, every_field=True)
         return (
             weapon,
             kinds,
@@ -177,24 +177,26 @@ class Memo:
         operator = strike.operator if strike.operator in self._operators else "*"
         return (strike.weapon, kinds, territory, operator, span)
 
-    def _consent_part(self, strike: Strike, *, forces_matter: bool = False) -> CellKey:
-        """The class's forces (None where no grant reads them) and the assumed consents."""
+    def _consent_part(self, strike: Strike, *, every_field: bool = False) -> CellKey:
+        """The class's forces and assumed consents; forces None where no grant reads them
+        for the weapon and kind (unless `every_field`: the full cell keeps them)."""
         weapon = strike.weapon
         required = self._required.get(weapon)
         if required is None:
             required = self._required[weapon] = self.space.required_states(weapon)
         consents = tuple(s for s in required if s in strike.consents) if strike.consents else ()
-        if not forces_matter:
-            pair = (weapon, self._kinds[strike.kind])
-            forces_matter = self._forces_matter.get(pair)  # type: ignore[assignment]
-            if forces_matter is None:
-                forces_matter = self._forces_matter[pair] = self.space.forces_matter(*pair)
-        if not forces_matter:
+        if not (every_field or self._forces_read(weapon, self._kinds[strike.kind])):
             return (None, consents)
         forces = self._forces.get(strike.forces)
         if forces is None:
             forces = self._forces[strike.forces] = self.space.forces_of(strike.forces).key
         return (forces, consents)
+
+    def _forces_read(self, weapon: str, kinds: tuple[str, ...]) -> bool:
+        found = self._forces_matter.get((weapon, kinds))
+        if found is None:
+            found = self._forces_matter[(weapon, kinds)] = self.space.forces_matter(weapon, kinds)
+        return found
 
     def _run(self, strike: Strike) -> dict[str, Trace]:
         self.engine_runs += len(self.readings)
