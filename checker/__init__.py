@@ -17,24 +17,25 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from checker.errors import CheckerError, Location, Problem
-    from checker.evaluation import evaluate
-    from checker.loading import load_scenario, parse_scenario
-    from checker.model import Scenario
-    from checker.rulebook import Rulebook, default_rulebook, load_rulebook
-    from checker.verdict import Verdict
+    from checker.evaluation.scenario import evaluate
+    from checker.model.rulebook import Rulebook
+    from checker.model.scenario import Scenario
+    from checker.model.verdict import Verdict
+    from checker.read.rulebook import default_rulebook, load_rulebook
+    from checker.read.scenario import load_scenario, parse_scenario
 
 _HOMES = {
     "CheckerError": "checker.errors",
     "Location": "checker.errors",
     "Problem": "checker.errors",
-    "evaluate": "checker.evaluation",
-    "load_scenario": "checker.loading",
-    "parse_scenario": "checker.loading",
-    "Scenario": "checker.model",
-    "Rulebook": "checker.rulebook",
-    "default_rulebook": "checker.rulebook",
-    "load_rulebook": "checker.rulebook",
-    "Verdict": "checker.verdict",
+    "evaluate": "checker.evaluation.scenario",
+    "load_scenario": "checker.read.scenario",
+    "parse_scenario": "checker.read.scenario",
+    "Scenario": "checker.model.scenario",
+    "Rulebook": "checker.model.rulebook",
+    "default_rulebook": "checker.read.rulebook",
+    "load_rulebook": "checker.read.rulebook",
+    "Verdict": "checker.model.verdict",
 }
 
 __all__ = [

@@ -23,18 +23,24 @@ import tarfile
 import tempfile
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from checker.codes import country_of
-from checker.engine import Strike, Trace, engine_for
+from checker.engine import engine_for
 from checker.errors import CheckerError, Location, Problem
-from checker.model import TARGET_KINDS, Grant, InForce, PolicyDate, Scenario
-from checker.rulebook import Rulebook, load_rulebook
-from checker.space import ANY, Outcome, Row, Space, build_space, run_class, tabulate
+from checker.evaluation.space import ANY, Outcome, Row, Space, build_space, run_class, tabulate
+from checker.model.codes import country_of
+from checker.model.dates import PolicyDate
+from checker.model.rulebook import Rulebook
+from checker.model.rules import Grant, InForce
+from checker.model.scenario import Scenario
+from checker.model.strike import Strike
+from checker.model.terms import TARGET_KINDS
+from checker.model.trace import Trace
+from checker.read.rulebook import load_rulebook
 
 NOT_IN_CATALOGUE = "not in catalogue"
 NO_SUCH_READING = "no such reading"
@@ -652,8 +658,8 @@ def semantic_diff(
 
 
 def scenario_outcome(book: Rulebook, name: str, text: str) -> ScenarioOutcome:
-    from checker.evaluation import evaluate
-    from checker.loading import parse_scenario
+    from checker.evaluation.scenario import evaluate
+    from checker.read.scenario import parse_scenario
 
     try:
         scenario = parse_scenario(text, name, book)
@@ -695,8 +701,8 @@ def _scenario_name(name: str, text: str) -> str:
 
 def read_corpus(folder: str | Path | None) -> list[tuple[str, str]]:
     """Every scenario file under `folder` as (path, text); None or no folder: none."""
-    from checker.loading import scenario_files
-    from checker.sourcemap import read_text
+    from checker.read.scenario import scenario_files
+    from checker.read.sourcemap import read_text
 
     if folder is None:
         return []
@@ -822,7 +828,7 @@ def _in_force(span: InForce, months: bool) -> Iterator[tuple[str, InForce]]:
         for how, moved in _dates(value, months):
             if moved.precision == "month" and moved == value:
                 continue
-            yield f"{name} {value} → {moved} ({how})", span.model_copy(update={attr: moved})
+            yield f"{name} {value} → {moved} ({how})", replace(span, **{attr: moved})
 
 
 def _listed(
@@ -909,7 +915,7 @@ def _grant_parts(
 
 
 def _with(clauses: Sequence[Any], index: int, **update: Any) -> list[Any]:
-    return [c.model_copy(update=update) if i == index else c for i, c in enumerate(clauses)]
+    return [replace(c, **update) if i == index else c for i, c in enumerate(clauses)]
 
 
 def mutants(book: Rulebook) -> list[Mutant]:
@@ -938,7 +944,7 @@ def mutants(book: Rulebook) -> list[Mutant]:
     for wi, weapon in enumerate(book.weapons):
         for state in weapon.consent_required:
             rest = [s for s in weapon.consent_required if s != state]
-            lighter = weapon.model_copy(update={"consent_required": rest})
+            lighter = replace(weapon, consent_required=rest)
             add(
                 weapon.id,
                 f"consent of {state} no longer required",
@@ -949,15 +955,16 @@ def mutants(book: Rulebook) -> list[Mutant]:
         granted = [w.id for w in book.weapons if grant.grantor in w.consent_required]
         scope = grant.weapons
         for change, ids in _listed("weapon", grant.weapons, granted, keep_one=True):
-            changed = grant.model_copy(update={"weapons": ids})
+            assert ids is not None  # keep_one: a grant keeps at least one weapon
+            changed = replace(grant, weapons=ids)
             add(grant.id, change, [*scope, *(ids or ())], grants=swap(book.grants, gi, changed))
         for change, update in _grant_parts(book, grant):
-            changed = grant.model_copy(update=update)
+            changed = replace(grant, **update)
             add(grant.id, change, scope, grants=swap(book.grants, gi, changed))
         for reading, override in grant.readings.items():
             for change, update in _grant_parts(book, override):
-                readings = {**grant.readings, reading: override.model_copy(update=update)}
-                changed = grant.model_copy(update={"readings": readings})
+                readings = {**grant.readings, reading: replace(override, **update)}
+                changed = replace(grant, readings=readings)
                 add(grant.id, f"[{reading}] {change}", scope, grants=swap(book.grants, gi, changed))
         for first, second in itertools.combinations(book.readings, 2):
             a, b = grant.readings.get(first), grant.readings.get(second)
@@ -968,7 +975,7 @@ def mutants(book: Rulebook) -> list[Mutant]:
                 swapped[first] = b
             if a is not None:
                 swapped[second] = a
-            changed = grant.model_copy(update={"readings": swapped})
+            changed = replace(grant, readings=swapped)
             add(
                 grant.id,
                 f"readings {first} and {second} swapped",
@@ -979,7 +986,7 @@ def mutants(book: Rulebook) -> list[Mutant]:
     for bi, rule in enumerate(book.baseline):
         for then in ("permitted", "prohibited", "undetermined", "consent"):
             if then != rule.then:
-                changed_rule = rule.model_copy(update={"then": then})
+                changed_rule = replace(rule, then=then)
                 add(
                     rule.id,
                     f"then {rule.then} → {then}",
@@ -996,11 +1003,11 @@ def mutants(book: Rulebook) -> list[Mutant]:
             if values is None:
                 continue
             for change, listed in _listed(noun, values, pool, keep_one=False):
-                when = rule.when.model_copy(update={attr: listed})
-                changed_rule = rule.model_copy(update={"when": when})
+                when = replace(rule.when, **{attr: listed})
+                changed_rule = replace(rule, when=when)
                 add(rule.id, f"when {change}", baseline=swap(book.baseline, bi, changed_rule))
         for change, span in _in_force(rule.in_force, months=False):
-            changed_rule = rule.model_copy(update={"in_force": span})
+            changed_rule = replace(rule, in_force=span)
             add(rule.id, f"in_force {change}", baseline=swap(book.baseline, bi, changed_rule))
     return made
 
@@ -1071,8 +1078,8 @@ def mutation_report(
 ) -> MutationReport:
     """Apply every mutant; detection evaluates only the corpus, the whole-space diff is run
     only for the mutants the corpus misses (to tell survivors from equivalent ones)."""
-    from checker.evaluation import strike_of
-    from checker.loading import parse_scenario
+    from checker.evaluation.scenario import strike_of
+    from checker.read.scenario import parse_scenario
 
     parsed: list[tuple[str, Scenario]] = []
     problems: list[Problem] = []
@@ -1226,7 +1233,7 @@ def coverage(book: Rulebook, scenarios: Sequence[Scenario]) -> Coverage:
     forces) and missing, a missing subdivision, a strike inside a month-precision date.
     Boundaries: the day before and the day of each date a rule is in force from or until.
     """
-    from checker.evaluation import evaluate, strike_of
+    from checker.evaluation.scenario import evaluate, strike_of
 
     items: list[CoverageItem] = []
     hit: set[CoverageItem] = set()

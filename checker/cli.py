@@ -119,10 +119,10 @@ def eval_command(
 
     Example: checker eval scenarios/atacms/atacms-kursk-depot-2024-11-20.json --format json
     """
-    from checker.batch import evaluate_paths
-    from checker.jsonl import is_jsonl
-    from checker.report import RENDERERS, stderr_warnings
-    from checker.rulebook import load_rulebook
+    from checker.evaluation.batch import evaluate_paths
+    from checker.evaluation.jsonl import is_jsonl
+    from checker.read.rulebook import load_rulebook
+    from checker.report.verdict import RENDERERS, stderr_warnings
 
     rulebook = load_rulebook(rules)
     render = RENDERERS[format.value]
@@ -155,13 +155,13 @@ def _eval_jsonl(
 ) -> int:
     """Stream one JSON Lines file; the number of bad lines."""
     from checker.errors import Problem
-    from checker.jsonl import (
+    from checker.evaluation.jsonl import (
         STDIN,
         JsonlEvaluator,
         evaluate_jsonl,
         evaluate_jsonl_parallel,
     )
-    from checker.report import RENDERERS
+    from checker.report.verdict import RENDERERS
 
     evaluator = JsonlEvaluator(rulebook, reading=reading, json_out=format is Format.json)
     bar = _Progress(path) if sys.stderr.isatty() else None
@@ -246,9 +246,9 @@ def test_command(
     from pathlib import Path
 
     from checker.audit import TestCase, TestReport, coverage_text, junit_xml, test_markdown
-    from checker.batch import evaluate_paths
-    from checker.report import text
-    from checker.rulebook import load_rulebook
+    from checker.evaluation.batch import evaluate_paths
+    from checker.read.rulebook import load_rulebook
+    from checker.report.verdict import text
 
     rulebook = load_rulebook(rules)
     out = _out()
@@ -301,7 +301,7 @@ def test_command(
 def _coverage(rulebook: Any, cases: list[Any]) -> Any:
     """Coverage over the scenario files that were evaluated (stdin is not read twice)."""
     from checker.audit import coverage
-    from checker.loading import load_scenario
+    from checker.read.scenario import load_scenario
 
     scenarios = [
         load_scenario(case.file, rulebook)
@@ -323,7 +323,7 @@ def validate_command(
 
     Example: checker validate rules scenarios
     """
-    from checker.batch import validate_paths
+    from checker.evaluation.batch import validate_paths
 
     checked, problems = validate_paths(paths, rules)
     for problem in problems:

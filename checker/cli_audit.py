@@ -100,7 +100,7 @@ def diff_command(
         read_corpus,
         semantic_diff,
     )
-    from checker.rulebook import load_rulebook
+    from checker.read.rulebook import load_rulebook
 
     if base is None:
         if head is not None:
@@ -151,7 +151,7 @@ def lock_command(
         lock_check_text,
         write_lock,
     )
-    from checker.rulebook import load_rulebook
+    from checker.read.rulebook import load_rulebook
 
     book = load_rulebook(_rules_dir(rules))
     if check:
@@ -190,7 +190,7 @@ def mutate_command(
         mutation_text,
         read_corpus,
     )
-    from checker.rulebook import load_rulebook
+    from checker.read.rulebook import load_rulebook
 
     book = load_rulebook(_rules_dir(rules))
     folder = _scenarios_dir(scenarios)

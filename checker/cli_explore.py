@@ -48,8 +48,8 @@ def schema_command(
 
     Example: checker schema scenario > schema/scenario.schema.json
     """
-    from checker.rulebook import load_rulebook
-    from checker.schema import dumps, schema_for
+    from checker.read.jsonschema import dumps, schema_for
+    from checker.read.rulebook import load_rulebook
 
     book = load_rulebook(rules) if kind is SchemaKind.scenario else None
     sys.stdout.write(dumps(schema_for(kind.value, book)))
@@ -112,7 +112,7 @@ def new_command(
     Example: checker new --weapon ATACMS --territory RU-KRS --kind troops --forces RU --date 2024-11-20 -o kursk.json
     """
     from checker import scaffold
-    from checker.rulebook import load_rulebook
+    from checker.read.rulebook import load_rulebook
 
     book = load_rulebook(rules)
     if output not in (None, "-"):
@@ -205,7 +205,7 @@ def new_command(
 
 
 def _kinds() -> tuple[str, ...]:
-    from checker.model import TARGET_KINDS
+    from checker.model.terms import TARGET_KINDS
 
     return TARGET_KINDS
 
@@ -322,7 +322,7 @@ def timeline_command(
     Example: checker timeline --weapon ATACMS --territory RU-KRS --territory RU-BEL --kind ammunition_depot --plot atacms.png
     """
     from checker.explore import TIMELINE_RENDERERS, timeline
-    from checker.rulebook import load_rulebook
+    from checker.read.rulebook import load_rulebook
 
     book = load_rulebook(rules)
     result = timeline(
@@ -385,8 +385,8 @@ def why_not_command(
     Example: checker why-not scenarios/dates/atacms-kursk-depot-2024-11-16.json
     """
     from checker.explore import WHY_NOT_RENDERERS, why_not
-    from checker.loading import load_scenario
-    from checker.rulebook import load_rulebook
+    from checker.read.rulebook import load_rulebook
+    from checker.read.scenario import load_scenario
 
     book = load_rulebook(rules)
     if not Path(scenario).is_file():

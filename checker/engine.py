@@ -39,64 +39,32 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from durable import engine as durable_engine
 from durable.engine import MessageNotHandledException, MessageObservedException
 
 from checker.errors import EngineFailure
-from checker.rulebook import Rulebook
+from checker.model.rulebook import Rulebook
+from checker.model.strike import Strike
+from checker.model.trace import Consent, Trace
 
-if TYPE_CHECKING:  # read alike from the models and their plain twins (checker.plain)
-    from checker.model import BaselineRule, Conditions, Grant, InForce, Restriction, TargetClause
+if TYPE_CHECKING:
+    from checker.model.rules import (
+        BaselineRule,
+        Conditions,
+        Grant,
+        InForce,
+        Restriction,
+        TargetClause,
+    )
 
 Action = Callable[[Any], None]
 Pattern = dict[str, Any]
 Variant = tuple[list[Pattern], str]  # the tests of one way a condition can hold, and why not surely
 
 _SAFE_VALUE = re.compile(r"^[A-Za-z0-9_-]+$")
-
-
-class Strike(NamedTuple):
-    """The facts of a scenario that rules may read, normalised: the engine's input.
-
-    A named tuple, not a frozen dataclass: JSON Lines builds one per line, three times faster.
-    """
-
-    weapon: str
-    kind: str
-    territory: str
-    operator: str
-    day: date
-    forces: tuple[str, ...] | None
-    consents: tuple[str, ...]
-
-    @property
-    def country(self) -> str:
-        return self.territory.split("-", 1)[0]
-
-
-@dataclass(frozen=True)
-class Consent:
-    state: str
-    via: str  # a grant id, or "assume"
-    sure: bool
-    why: tuple[str, ...] = ()  # for a doubtful consent: month, forces, subdivision
-
-
-@dataclass
-class Trace:
-    """What fired in one session, as the actions recorded it."""
-
-    regime: str | None = None
-    verdicts: set[str] = field(default_factory=set)
-    required: tuple[str, ...] = ()
-    weapon_rule: str | None = None
-    present: list[Consent] = field(default_factory=list)
-    doubtful: list[Consent] = field(default_factory=list)
-    missing: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _day_number(day: date) -> int:

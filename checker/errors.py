@@ -38,8 +38,23 @@ class Problem:
 def one_line(text: str) -> str:
     """Control characters and line breaks escaped (a field named "a\nb" must not split a
     problem over two lines: each line of stderr is one `FILE:LINE:COL: ...` problem)."""
+    return printable(text)
+
+
+def printable(text: str, keep: str = "") -> str:
+    """`text` with every character that is not printable escaped (`\x1b`, `\u2028`),
+    but spaces and the characters in `keep`: no terminal escape from the input is ever
+    printed as it is. Cheap for the common case of plain text."""
+    probe = text
+    for allowed in keep:
+        probe = probe.replace(allowed, "")
+    if probe.isprintable():
+        return text
     return "".join(
-        c if c == " " or c.isprintable() else c.encode("unicode_escape").decode() for c in text
+        c
+        if c == " " or c in keep or c.isprintable()
+        else c.encode("unicode_escape", "backslashreplace").decode()
+        for c in text
     )
 
 

@@ -20,13 +20,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from checker.codes import check_country, check_territory
-from checker.engine import Strike, engine_for
+from checker.engine import engine_for
 from checker.errors import CheckerError, Location
-from checker.evaluation import evaluate, readings_to_run, strike_of
-from checker.model import TARGET_KINDS, Grant, PolicyDate, Provenance, Scenario
-from checker.rulebook import Rule, Rulebook
-from checker.space import ANY, Space, Span, build_space
+from checker.evaluation.scenario import evaluate, readings_to_run, strike_of
+from checker.evaluation.space import ANY, Space, Span, build_space
+from checker.model.codes import check_country, check_territory
+from checker.model.dates import PolicyDate
+from checker.model.rulebook import Rulebook
+from checker.model.rules import Grant, Provenance, Rule
+from checker.model.scenario import Scenario
+from checker.model.strike import Strike
+from checker.model.terms import TARGET_KINDS
 
 # --------------------------------------------------------------------------- rule references
 
@@ -460,13 +464,13 @@ Variant = tuple[FieldChange, Callable[[Scenario], Scenario]]
 
 
 def _with_target(scenario: Scenario, **changes: Any) -> Scenario:
-    return scenario.model_copy(update={"target": scenario.target.model_copy(update=changes)})
+    return replace(scenario, target=replace(scenario.target, **changes))
 
 
 def _with_consent(scenario: Scenario, states: tuple[str, ...]) -> Scenario:
-    from checker.model import Assume
+    from checker.model.scenario import Assume
 
-    return scenario.model_copy(update={"assume": Assume(consent=list(states))})
+    return replace(scenario, assume=Assume(consent=list(states)))
 
 
 class _Search:
@@ -498,7 +502,7 @@ class _Search:
             found.append(
                 (
                     FieldChange("date", day.isoformat(), f"date {day.isoformat()} ({word})"),
-                    lambda s, day=day: s.model_copy(update={"date": day}),  # type: ignore[misc]
+                    lambda s, day=day: replace(s, date=day),  # type: ignore[misc]
                 )
             )
         return found
@@ -598,7 +602,7 @@ class _Search:
             found.append(
                 (
                     FieldChange("operator", value, label),
-                    lambda s, v=value: s.model_copy(update={"operator": v}),  # type: ignore[misc]
+                    lambda s, v=value: replace(s, operator=v),  # type: ignore[misc]
                 )
             )
         return found

@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from checker.engine import Strike
-from checker.evaluation import evaluate_strike
-from checker.lines import Line, LineReader, Point, point
+from checker.evaluation.scenario import evaluate_strike
 from checker.markup import plain
-from checker.report import RENDERERS, stderr_warnings
-from checker.rulebook import load_plain
-from checker.sourcemap import MAX_BYTES
-from checker.verdict import Verdict
+from checker.model.strike import Strike
+from checker.model.verdict import Verdict
+from checker.read.lines import Line, LineReader, Point, point
+from checker.read.rulebook import load_rulebook
+from checker.read.sourcemap import MAX_BYTES
+from checker.report.verdict import RENDERERS, stderr_warnings
 
 if TYPE_CHECKING:
-    from checker.model import Scenario
+    from checker.model.scenario import Scenario
 
 Output = tuple[str, str]
 """What one scenario prints: on stdout, and on stderr."""
@@ -35,9 +35,7 @@ def evaluate(paths: list[str], format: str) -> list[Output] | None:
     Every file is read before any is evaluated: one the reader does not accept costs
     the CLI no engine compiled in vain.
     """
-    rulebook = load_plain()
-    if rulebook is None:
-        return None
+    rulebook = load_rulebook()
     reader = LineReader(rulebook)
     scenarios = []
     for raw in paths:

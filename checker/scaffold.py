@@ -18,10 +18,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from checker.codes import check_country, check_territory
 from checker.errors import CheckerError, Location
-from checker.model import TARGET_KINDS, VERDICTS, parse_day
-from checker.rulebook import Rulebook
+from checker.model.codes import check_country, check_territory
+from checker.model.dates import parse_day
+from checker.model.rulebook import Rulebook
+from checker.model.terms import TARGET_KINDS, VERDICTS
 
 # The field order of the SPEC's example, which every written file follows.
 FIELD_ORDER = (
@@ -192,15 +193,15 @@ def render(data: dict[str, Any]) -> str:
 
 def check_file(text: str, book: Rulebook, where: str) -> None:
     """Parse the finished file back exactly as `checker eval` will."""
-    from checker.loading import parse_scenario
+    from checker.read.scenario import parse_scenario
 
     parse_scenario(text, where, book)
 
 
 def current_verdict(data: dict[str, Any], book: Rulebook) -> str:
     """The verdict under `book`, every reading (what `--expect-current` writes)."""
-    from checker.evaluation import evaluate
-    from checker.loading import parse_scenario
+    from checker.evaluation.scenario import evaluate
+    from checker.read.scenario import parse_scenario
 
     scenario = parse_scenario(json.dumps(data), "(new scenario)", book)
     return evaluate(book, scenario).verdict

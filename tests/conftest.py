@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import checker
-from checker.rulebook import Rulebook
+from checker.model.rulebook import Rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules"

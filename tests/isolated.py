@@ -18,7 +18,7 @@ RESTART_EVERY = 100
 
 def _serve(conn: Connection) -> None:
     import checker
-    from checker.model import Scenario
+    from checker.read.scenario import scenario_of
 
     from .oracle import outcome_of
     from .strategies import book_of
@@ -29,7 +29,7 @@ def _serve(conn: Connection) -> None:
         results: list[Any] = []
         for case in cases:
             try:
-                verdict = checker.evaluate(book, Scenario.model_validate(case), reading=reading)
+                verdict = checker.evaluate(book, scenario_of(case), reading=reading)
                 results.append(outcome_of(verdict))
             except Exception as err:  # noqa: BLE001 - any failure goes back to the test
                 results.append(f"{type(err).__name__}: {err}")

@@ -22,16 +22,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
 
-from checker.model import (
-    BaselineRule,
-    Grant,
-    InForce,
-    PolicyDate,
-    Restriction,
-    Scenario,
-    TargetClause,
-)
-from checker.rulebook import Rulebook
+from checker.model.dates import PolicyDate
+from checker.model.rulebook import Rulebook
+from checker.model.rules import BaselineRule, Grant, InForce, Restriction, TargetClause
+from checker.model.scenario import Scenario
 
 
 class Truth(IntEnum):
@@ -262,7 +256,7 @@ def judge(book: Rulebook, scenario: Scenario, reading: str | None = None) -> Out
 
 def outcome_of(verdict: object) -> Outcome:
     """The same projection of a product Verdict, for comparison with `judge`."""
-    from checker.verdict import Verdict
+    from checker.model.verdict import Verdict
 
     assert isinstance(verdict, Verdict)
     return Outcome(

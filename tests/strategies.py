@@ -19,11 +19,14 @@ from typing import Any
 
 import yaml
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
-from checker.codes import TERRITORY_PATTERN, _countries, _subdivisions, subdivisions_of
-from checker.model import TARGET_KINDS, VERDICTS, PolicyDate, RuleFile, Scenario
-from checker.rulebook import Rulebook
+from checker.model.codes import TERRITORY_PATTERN, _countries, _subdivisions, subdivisions_of
+from checker.model.dates import PolicyDate
+from checker.model.rulebook import Rulebook
+from checker.model.scenario import Scenario
+from checker.model.terms import TARGET_KINDS, VERDICTS
+from checker.read.documents import RuleFile, data_of, runtime
+from checker.read.scenario import scenario_of
 
 FIRST_DAY, LAST_DAY = date(2023, 1, 1), date(2026, 12, 31)
 RU_REGIONS = sorted(subdivisions_of("RU"))
@@ -207,7 +210,7 @@ def _maybe(data: dict[str, Any], key: str, value: Any) -> None:
 
 
 def scenarios(book: Rulebook) -> st.SearchStrategy[Scenario]:
-    return scenario_dicts(book).map(Scenario.model_validate)
+    return scenario_dicts(book).map(scenario_of)
 
 
 def reshuffled(data: Any, order: Callable[[list[str]], None]) -> Any:
@@ -419,14 +422,16 @@ def rulebook_files(draw: st.DrawFn) -> dict[str, dict[str, Any]]:
 def book_of(files: dict[str, dict[str, Any]], root: str = "<generated>") -> Rulebook:
     """A Rulebook built in memory from rule data, in the order load_rulebook reads files."""
     parsed = [RuleFile.model_validate(files[name]) for name in sorted(files, key=Path)]
-    header = next(f.rulebook for f in parsed if f.rulebook is not None)
+    header = runtime(next(f.rulebook for f in parsed if f.rulebook is not None))
     return Rulebook(
         root=root,
         header=header,
-        weapons=tuple(w for f in parsed for w in f.weapons),
-        grants=tuple(g for f in parsed for g in f.grants),
-        restrictions=tuple(r for f in parsed for r in f.restrictions),
-        baseline=tuple(sorted((b for f in parsed for b in f.baseline), key=lambda b: b.precedence)),
+        weapons=tuple(runtime(w) for f in parsed for w in f.weapons),
+        grants=tuple(runtime(g) for f in parsed for g in f.grants),
+        restrictions=tuple(runtime(r) for f in parsed for r in f.restrictions),
+        baseline=tuple(
+            sorted((runtime(b) for f in parsed for b in f.baseline), key=lambda b: b.precedence)
+        ),
         sources={s.id: s for s in header.sources},
         fingerprint="",
     )
@@ -468,20 +473,8 @@ def dump_rulebook(book: Rulebook) -> dict[str, dict[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
-    """Models to YAML-ready data, field by field (pydantic cannot serialise PolicyDate)."""
-    if isinstance(value, BaseModel):
-        fields = type(value).model_fields.items()
-        pairs = ((info.alias or name, getattr(value, name)) for name, info in fields)
-        return {key: _plain(item) for key, item in pairs if item is not None}
-    if isinstance(value, PolicyDate):
-        return str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
+    """Rules to YAML-ready data, field by field."""
+    return data_of(value)
 
 
 def same_rules(left: Rulebook, right: Rulebook) -> bool:

@@ -12,11 +12,14 @@ from hypothesis import strategies as st
 
 import checker
 from checker import audit
-from checker.engine import Strike, engine_for
-from checker.evaluation import evaluate, strike_of
-from checker.loading import load_scenario
-from checker.model import Grant, PolicyDate, Scenario
-from checker.rulebook import Rulebook
+from checker.engine import engine_for
+from checker.evaluation.scenario import evaluate, strike_of
+from checker.model.dates import PolicyDate
+from checker.model.rulebook import Rulebook
+from checker.model.rules import Grant
+from checker.model.scenario import Scenario
+from checker.model.strike import Strike
+from checker.read.scenario import load_scenario, scenario_of
 
 from .conftest import RULES, SCENARIOS
 from .strategies import scenario_dicts
@@ -36,7 +39,7 @@ def _keep_weapons(book: Rulebook, ids: list[str]) -> Rulebook:
     for grant in book.grants:
         kept = [w for w in grant.weapons if w in ids]
         if kept:
-            grants.append(grant.model_copy(update={"weapons": kept}))
+            grants.append(replace(grant, weapons=kept))
     weapons = tuple(w for w in book.weapons if w.id in ids)
     return replace(
         book, weapons=weapons, grants=tuple(grants), fingerprint=f"keep-{'-'.join(ids)}", _names={}
@@ -54,9 +57,7 @@ def nearby(draw: st.DrawFn, book: Rulebook, steps: int) -> Rulebook:
             start = (
                 PolicyDate(day.replace(day=1), "month") if draw(st.booleans()) else PolicyDate(day)
             )
-            moved = grant.model_copy(
-                update={"in_force": grant.in_force.model_copy(update={"from_": start})}
-            )
+            moved = replace(grant, in_force=replace(grant.in_force, from_=start))
             grants = tuple(moved if i == index else g for i, g in enumerate(book.grants))
             book = replace(book, grants=grants, fingerprint=f"{book.fingerprint}~d{day}", _names={})
         else:
@@ -89,7 +90,7 @@ def test_the_semantic_diff_is_exact(pair: tuple[Rulebook, Rulebook], data: st.Da
     shared = [r for r in old.readings if r in new.readings]
     drawn = st.one_of(scenario_dicts(old), scenario_dicts(new))
     for raw in data.draw(st.lists(drawn, min_size=1, max_size=12)):
-        scenario = Scenario.model_validate(raw)
+        scenario = scenario_of(raw)
         if old.weapon_named(scenario.weapon) is None:
             continue
         strike = strike_of(old, scenario)
@@ -107,8 +108,8 @@ def test_a_rulebook_has_an_empty_diff_with_itself(rulebook: Rulebook) -> None:
 
 def test_moving_a_grant_date_reports_exactly_the_days_in_between(rulebook: Rulebook) -> None:
     grant = next(g for g in rulebook.grants if g.id == "us-grant-atacms")
-    later = grant.in_force.model_copy(update={"from_": PolicyDate(_day(20))})
-    moved = _with_grant(rulebook, grant.model_copy(update={"in_force": later}))
+    later = replace(grant.in_force, from_=PolicyDate(_day(20)))
+    moved = _with_grant(rulebook, replace(grant, in_force=later))
     diff = audit.semantic_diff(rulebook, moved, audit.read_corpus(SCENARIOS))
     lines = diff.lines()
     assert lines and all("ATACMS" in line and "2024-11-17 to 2024-11-19" in line for line in lines)
@@ -125,10 +126,8 @@ def test_moving_a_grant_date_reports_exactly_the_days_in_between(rulebook: Ruleb
 
 def test_a_reading_only_change_names_the_reading(rulebook: Rulebook) -> None:
     grant = next(g for g in rulebook.grants if g.id == "us-grant-atacms")
-    narrow = grant.readings["narrow"].model_copy(update={"territories": ["RU-KRS", "RU-BRY"]})
-    wider = _with_grant(
-        rulebook, grant.model_copy(update={"readings": {**grant.readings, "narrow": narrow}})
-    )
+    narrow = replace(grant.readings["narrow"], territories=["RU-KRS", "RU-BRY"])
+    wider = _with_grant(rulebook, replace(grant, readings={**grant.readings, "narrow": narrow}))
     diff = audit.semantic_diff(rulebook, wider)
     assert diff.lines()
     assert all(

@@ -6,8 +6,9 @@ import random
 from datetime import date
 
 import checker
-from checker.engine import Engine, Strike, engine_for
-from checker.rulebook import Rulebook
+from checker.engine import Engine, engine_for
+from checker.model.rulebook import Rulebook
+from checker.model.strike import Strike
 
 from .conftest import SCENARIOS
 

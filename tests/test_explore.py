@@ -9,7 +9,7 @@ import pytest
 
 import checker
 from checker.errors import CheckerError
-from checker.evaluation import evaluate
+from checker.evaluation.scenario import evaluate
 from checker.explore import (
     TIMELINE_RENDERERS,
     WHY_NOT_RENDERERS,
@@ -17,8 +17,10 @@ from checker.explore import (
     timeline,
     why_not,
 )
-from checker.model import Scenario
-from checker.rulebook import Rulebook
+from checker.model.rulebook import Rulebook
+from checker.model.scenario import Scenario
+from checker.read.documents import data_of
+from checker.read.scenario import scenario_of
 
 from .conftest import SCENARIOS
 
@@ -32,7 +34,7 @@ def scenario(**fields: object) -> Scenario:
         "target": {"territory": "RU-KRS", "kind": "ammunition_depot"},
     }
     data.update(fields)
-    return Scenario.model_validate(data)
+    return scenario_of(data)
 
 
 # --------------------------------------------------------------------------- timeline
@@ -155,7 +157,7 @@ def test_every_alternative_really_changes_the_verdict(rulebook: Rulebook) -> Non
     fields = {a.changes[0].field for a in result.alternatives}
     assert {"date", "assume.consent", "target.kind", "target.forces"} <= fields
     for alt in result.alternatives:
-        data = base.model_dump(by_alias=True, exclude_none=True, mode="json")
+        data = data_of(base)
         for change in alt.changes:
             if change.field.startswith("target."):
                 data["target"][change.field.split(".")[1]] = change.value
@@ -163,7 +165,7 @@ def test_every_alternative_really_changes_the_verdict(rulebook: Rulebook) -> Non
                 data["assume"] = {"consent": change.value}
             else:
                 data[change.field] = change.value
-        verdict = evaluate(rulebook, Scenario.model_validate(data)).verdict
+        verdict = evaluate(rulebook, scenario_of(data)).verdict
         assert verdict == alt.verdict != result.verdict, alt
 
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import checker
 from checker.errors import CheckerError
-from checker.model import Scenario
+from checker.read.scenario import scenario_of
 
 from . import oracle
 from .conftest import RULES
@@ -73,7 +73,7 @@ def test_engine_agrees_with_the_oracle_on_generated_rulebooks(
     reading = data.draw(st.sampled_from([None, *book.readings]), label="reading")
     found = engine_process.outcomes(files, cases, reading)
     for case, outcome in zip(cases, found, strict=True):
-        expected = oracle.judge(book, Scenario.model_validate(case), reading)
+        expected = oracle.judge(book, scenario_of(case), reading)
         assert outcome == expected, (
             f"engine and oracle disagree on {json.dumps(case)} (reading {reading}):\n"
             f"  engine: {outcome}\n  oracle: {expected}"
@@ -119,7 +119,7 @@ def test_a_rulebook_with_many_grant_clauses_is_evaluated() -> None:
     book = book_of(files)
     for day, verdict in (("2023-12-31", "prohibited"), ("2024-06-01", "permitted")):
         case = {"date": day, "weapon": "alpha", "target": {"territory": "RU-KRS", "kind": "troops"}}
-        assert checker.evaluate(book, Scenario.model_validate(case)).verdict == verdict
+        assert checker.evaluate(book, scenario_of(case)).verdict == verdict
         agree(book, case)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 import checker
 from checker.errors import CheckerError
-from checker.rulebook import Rulebook
+from checker.model.rulebook import Rulebook
 
 from .conftest import FIXTURES
 

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import checker
 from checker import cli
-from checker.report import as_json
+from checker.report.verdict import as_json
 
 from .conftest import RULES, SCENARIOS
 

@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import checker
-from checker.evaluation import strike_of
-from checker.lines import LineReader, point
-from checker.memo import Extras, Memo, scenario_name
-from checker.report import as_json
-from checker.rulebook import Rulebook
-from checker.space import build_space
+from checker.evaluation.memo import Extras, Memo, scenario_name
+from checker.evaluation.scenario import strike_of
+from checker.evaluation.space import build_space
+from checker.model.rulebook import Rulebook
+from checker.read.lines import LineReader, point
+from checker.report.verdict import as_json
 
 from .conftest import RULES
 from .strategies import rulebooks, scenario_dicts
@@ -217,7 +217,7 @@ def test_fast_reader_defers_on_duplicate_keys(text: str) -> None:
 
 
 def test_fast_reader_defers_on_a_line_over_the_size_limit() -> None:
-    from checker.sourcemap import MAX_BYTES
+    from checker.read.sourcemap import MAX_BYTES
 
     text = '{"date": "2024-11-20", "weapon": "ATACMS", "target": {"territory": "RU", "kind": "troops"}}'
     padded = text[:1] + " " * MAX_BYTES + text[1:]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pydantic import ValidationError
 
-from checker.codes import check_country, check_territory
-from checker.model import PolicyDate, Scenario, parse_day, parse_policy_date
+from checker.errors import CheckerError
+from checker.model.codes import check_country, check_territory
+from checker.model.dates import PolicyDate, parse_day, parse_policy_date
+from checker.read.scenario import scenario_of
 
 BASE = {
     "date": "2024-11-20",
@@ -75,7 +76,7 @@ def test_uk_is_not_a_country_code_but_the_error_helps() -> None:
 
 
 def test_a_scenario_normalises_codes_and_defaults_the_operator() -> None:
-    scenario = Scenario.model_validate(
+    scenario = scenario_of(
         {
             **BASE,
             "target": {"territory": "ru-krs", "kind": "troops", "forces": ["ru", "kp", "RU"]},
@@ -106,13 +107,13 @@ def test_a_scenario_normalises_codes_and_defaults_the_operator() -> None:
     ],
 )
 def test_the_scenario_model_is_strict(change: dict[str, object]) -> None:
-    with pytest.raises(ValidationError):
-        Scenario.model_validate({**BASE, **change})
+    with pytest.raises(CheckerError):
+        scenario_of({**BASE, **change})
 
 
 def test_the_shipped_iso_table_is_pycountrys() -> None:
-    from checker.codes import TABLE, table_from_pycountry
+    from checker.model.codes import TABLE, table_from_pycountry
 
     assert TABLE.read_text() == table_from_pycountry(), (
-        "run: python -m checker.codes > checker/iso3166.txt"
+        "run: python -m checker.model.codes > checker/model/iso3166.txt"
     )

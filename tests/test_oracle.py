@@ -16,10 +16,12 @@ from hypothesis import strategies as st
 
 import checker
 from checker.engine import Engine
-from checker.evaluation import strike_of
-from checker.model import InForce, Scenario
-from checker.rulebook import Rulebook
-from checker.verdict import assemble
+from checker.evaluation.explain import assemble
+from checker.evaluation.scenario import strike_of
+from checker.model.dates import parse_policy_date
+from checker.model.rulebook import Rulebook
+from checker.model.rules import InForce
+from checker.read.scenario import scenario_of
 
 from . import oracle
 from .conftest import RULES
@@ -30,7 +32,7 @@ SHIPPED = checker.load_rulebook(RULES)
 
 def agree(book: Rulebook, data: dict[str, Any], reading: str | None = None) -> None:
     """Assert the engine's verdict and the oracle's agree, saying how when they do not."""
-    scenario = Scenario.model_validate(data)
+    scenario = scenario_of(data)
     expected = oracle.judge(book, scenario, reading)
     found = oracle.outcome_of(checker.evaluate(book, scenario, reading=reading))
     assert found == expected, (
@@ -72,7 +74,7 @@ KURSK = {
 def test_the_oracle_reads_the_spec_example_as_the_spec_does(
     changes: dict[str, Any], verdict: str, readings: dict[str, str] | None
 ) -> None:
-    outcome = oracle.judge(SHIPPED, Scenario.model_validate(KURSK | changes))
+    outcome = oracle.judge(SHIPPED, scenario_of(KURSK | changes))
     assert outcome.verdict == verdict
     if readings is not None:
         assert dict(outcome.readings) == readings
@@ -83,13 +85,13 @@ def test_the_comparison_catches_an_engine_off_by_one_day() -> None:
     early = replace(
         SHIPPED,
         grants=tuple(
-            g.model_copy(update={"in_force": InForce.model_validate({"from": "2024-11-16"})})
+            replace(g, in_force=InForce(from_=parse_policy_date("2024-11-16")))
             if g.id == "us-grant-atacms"
             else g
             for g in SHIPPED.grants
         ),
     )
-    scenario = Scenario.model_validate(KURSK | {"date": "2024-11-16"})
+    scenario = scenario_of(KURSK | {"date": "2024-11-16"})
     engine = Engine(early)
     try:
         strike = strike_of(SHIPPED, scenario)

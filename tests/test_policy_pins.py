@@ -18,8 +18,8 @@ from typing import Any, NamedTuple
 import pytest
 
 import checker
-from checker.model import Scenario
-from checker.rulebook import Rulebook
+from checker.model.rulebook import Rulebook
+from checker.read.scenario import scenario_of
 
 from .conftest import RULES
 
@@ -174,7 +174,7 @@ def mismatches(book: Rulebook) -> list[str]:
     found = []
     for pin in PINS:
         try:
-            verdict = checker.evaluate(book, Scenario.model_validate(pin.scenario))
+            verdict = checker.evaluate(book, scenario_of(pin.scenario))
         except checker.CheckerError as err:
             found.append(f"{pin}: refused: {err}")
             continue
@@ -185,7 +185,7 @@ def mismatches(book: Rulebook) -> list[str]:
 
 @pytest.mark.parametrize("pin", PINS, ids=str)
 def test_pin(pin: Pin, rulebook: Rulebook) -> None:
-    verdict = checker.evaluate(rulebook, Scenario.model_validate(pin.scenario))
+    verdict = checker.evaluate(rulebook, scenario_of(pin.scenario))
     assert verdict.readings == pin.expected
     overall = pin.expected["narrow"] if pin.narrow == pin.broad else "undetermined"
     assert verdict.verdict == overall
@@ -315,7 +315,7 @@ def check_citations(book: Rulebook) -> None:
             "target": {"territory": "RU-BEL", "kind": "airbase"},
             "assume": {"consent": assume},
         }
-        verdict = checker.evaluate(book, Scenario.model_validate(case))
+        verdict = checker.evaluate(book, scenario_of(case))
         assert verdict.verdict == "prohibited"
         assert set(verdict.rules) & restrictions == cited, weapon
 

@@ -21,11 +21,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import checker
-from checker.batch import evaluate_paths
 from checker.errors import CheckerError
-from checker.model import VERDICTS, Scenario
-from checker.rulebook import Rulebook
-from checker.verdict import Verdict
+from checker.evaluation.batch import evaluate_paths
+from checker.model.dates import parse_policy_date
+from checker.model.rulebook import Rulebook
+from checker.model.scenario import Scenario
+from checker.model.terms import VERDICTS
+from checker.model.verdict import Verdict
+from checker.read.scenario import scenario_of
 
 from .conftest import RULES
 from .oracle import RANK
@@ -37,7 +40,7 @@ Data = dict[str, Any]
 
 
 def verdict_of(book: Rulebook, data: Data, reading: str | None = None) -> Verdict:
-    return checker.evaluate(book, Scenario.model_validate(data), reading=reading)
+    return checker.evaluate(book, scenario_of(data), reading=reading)
 
 
 def scenarios_of(book: Rulebook = SHIPPED) -> st.SearchStrategy[Data]:
@@ -286,7 +289,7 @@ def test_no_state_leaks_after_thousands_of_evaluations_and_failures(
     from . import oracle
 
     engine = Engine(SHIPPED)
-    monkeypatch.setattr("checker.evaluation.engine_for", lambda book: engine)
+    monkeypatch.setattr("checker.evaluation.scenario.engine_for", lambda book: engine)
     real_assert = engine._host.assert_fact
     failing = {"now": False}
 
@@ -307,7 +310,7 @@ def test_no_state_leaks_after_thousands_of_evaluations_and_failures(
                 verdict_of(SHIPPED, bad)
             continue
         found = oracle.outcome_of(verdict_of(SHIPPED, data))
-        assert found == oracle.judge(SHIPPED, Scenario.model_validate(data)), data
+        assert found == oracle.judge(SHIPPED, scenario_of(data)), data
     assert engine._traces == {}
     engine.close()
 
@@ -334,7 +337,7 @@ def _broken(book: Rulebook, rule_id: str, **changes: Any) -> Rulebook:
     """The shipped rules with one rule changed (a new fingerprint: a new engine)."""
 
     def edit(rules: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(r.model_copy(update=changes) if r.id == rule_id else r for r in rules)
+        return tuple(replace(r, **changes) if r.id == rule_id else r for r in rules)
 
     return replace(
         book,
@@ -352,7 +355,7 @@ KURSK = {
 
 
 def test_the_properties_fail_on_rules_that_break_them() -> None:
-    from checker.model import InForce
+    from checker.model.rules import InForce
 
     flipped = _broken(SHIPPED, "civilian-objects", then="permitted")
     with pytest.raises(AssertionError):
@@ -360,7 +363,7 @@ def test_the_properties_fail_on_rules_that_break_them() -> None:
     closed = _broken(SHIPPED, "ukrainian-territory", then="consent")
     with pytest.raises(AssertionError):
         check_ukraine_permitted(closed, KURSK, "UA-43")
-    ending = InForce.model_validate({"from": "2024-11-17", "until": "2024-12-31"})
+    ending = InForce(parse_policy_date("2024-11-17"), parse_policy_date("2024-12-31"))
     expiring = _broken(SHIPPED, "us-grant-atacms", in_force=ending)
     depot = with_target(KURSK, kind="ammunition_depot")
     with pytest.raises(AssertionError):

@@ -31,10 +31,11 @@ from typer.testing import CliRunner
 import checker
 from checker import cli, model, quick
 from checker.engine import Engine, _content_digest, _plain
-from checker.evaluation import evaluate, strike_of
+from checker.evaluation.scenario import evaluate, strike_of
 from checker.markup import escape, plain
-from checker.plain import TWINS, is_plain, plain_rulebook
-from checker.rulebook import Rulebook, _code_digest, load_plain
+from checker.model.rulebook import Rulebook
+from checker.model.rules import TWINS, is_plain, plain_rulebook
+from checker.read.rulebook import _code_digest, load_plain
 
 from .conftest import FIXTURES, RULES, SCENARIOS
 from .strategies import rulebooks, scenario_dicts
@@ -326,7 +327,7 @@ def test_a_twin_rulebook_evaluates_like_its_model(data: st.DataObject, book: Rul
         assert [str(g.in_force) for g in twin.grants_under(reading)] == [
             str(g.in_force) for g in book.grants_under(reading)
         ]
-    scenarios = [model.Scenario.model_validate(data.draw(scenario_dicts(book))) for _ in range(3)]
+    scenarios = [model.scenario_of(data.draw(scenario_dicts(book))) for _ in range(3)]
     engines = Engine(book), Engine(twin)  # each compiled from its own rules
     try:
         for scenario in scenarios:

@@ -27,10 +27,10 @@ from typer.testing import CliRunner
 import checker
 from checker import cli
 from checker.errors import CheckerError, Problem
-from checker.loading import parse_scenario
-from checker.model import VERDICTS
-from checker.sourcemap import MAX_BYTES, MAX_DEPTH, decode
-from checker.verdict import Verdict
+from checker.model.terms import VERDICTS
+from checker.model.verdict import Verdict
+from checker.read.scenario import parse_scenario
+from checker.read.sourcemap import MAX_BYTES, MAX_DEPTH, decode
 
 from .conftest import RULES
 from .strategies import rulebook_files, scenario_dicts, write_files

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import checker
-from checker.rulebook import Rulebook
+from checker.model.rulebook import Rulebook
 
 from .conftest import ROOT, SCENARIOS
 

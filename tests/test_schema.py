@@ -14,8 +14,8 @@ import pycountry
 import pytest
 import yaml
 
-from checker.rulebook import Rulebook
-from checker.schema import (
+from checker.model.rulebook import Rulebook
+from checker.read.jsonschema import (
     DAY_PATTERN,
     country_pattern,
     dumps,

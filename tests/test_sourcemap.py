@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker.errors import CheckerError
-from checker.sourcemap import MAX_DEPTH, decode, parse_json, parse_yaml
+from checker.read.sourcemap import MAX_DEPTH, decode, parse_json, parse_yaml
 
 TEXT = '{\n  "a": 1,\n  "b": {\n    "c": [10, {"d": true}]\n  }\n}\n'
 

@@ -7,10 +7,11 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from checker.engine import Strike, engine_for
-from checker.model import TARGET_KINDS
-from checker.rulebook import Rulebook
-from checker.space import ANY, Cell, Space, build_space, tabulate
+from checker.engine import engine_for
+from checker.evaluation.space import ANY, Cell, Space, build_space, tabulate
+from checker.model.rulebook import Rulebook
+from checker.model.strike import Strike
+from checker.model.terms import TARGET_KINDS
 
 from .conftest import RULES
 

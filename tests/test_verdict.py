@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import checker
-from checker.model import Scenario
-from checker.rulebook import Rulebook
+from checker.model.rulebook import Rulebook
+from checker.model.scenario import Scenario
+from checker.read.scenario import scenario_of
 
 
 def scenario(**fields: Any) -> Scenario:
     target = {"territory": "RU-KRS", "kind": "ammunition_depot"} | fields.pop("target", {})
-    return Scenario.model_validate(
-        {"date": "2024-11-20", "weapon": "ATACMS", "target": target, **fields}
-    )
+    return scenario_of({"date": "2024-11-20", "weapon": "ATACMS", "target": target, **fields})
 
 
 def codes(verdict: checker.Verdict) -> list[str]:

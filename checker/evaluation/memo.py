@@ -26,21 +26,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from checker.engine import Strike, Trace, engine_for
-from checker.evaluation import readings_to_run
-from checker.space import Cell, Space, build_space
-from checker.verdict import (
-    Feasibility,
-    Located,
-    Verdict,
-    assemble,
-    feasibility_between,
-    range_warnings,
-)
+from checker.engine import engine_for
+from checker.evaluation.explain import Located, assemble, feasibility_between
+from checker.evaluation.scenario import readings_to_run
+from checker.evaluation.space import Cell, Space, build_space
+from checker.model.strike import Strike
+from checker.model.trace import Trace
+from checker.model.verdict import Feasibility, Verdict, range_warnings
 
 if TYPE_CHECKING:
-    from checker.model import Scenario
-    from checker.rulebook import Rulebook
+    from checker.model.rulebook import Rulebook
+    from checker.model.scenario import Scenario
 
 CellKey = tuple[Any, ...]
 """The fields of a `Cell`, as a plain tuple (cheaper to hash than the dataclass)."""

@@ -24,10 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from checker.codes import country_of, subdivisions_of
-from checker.engine import Strike, Trace, engine_for
-from checker.model import TARGET_KINDS, BaselineRule, InForce, Restriction
-from checker.rulebook import Rulebook
+from checker.engine import engine_for
+from checker.model.codes import country_of, subdivisions_of
+from checker.model.rulebook import Rulebook
+from checker.model.rules import BaselineRule, InForce, Restriction
+from checker.model.strike import Strike
+from checker.model.terms import TARGET_KINDS
+from checker.model.trace import Trace
 
 ANY = "*"
 
@@ -316,7 +319,7 @@ def _territories(rulebooks: Sequence[Rulebook]) -> tuple[Territory, ...]:
 
 
 def _unmentioned_country(mentioned: set[str]) -> str:
-    from checker.codes import _countries
+    from checker.model.codes import _countries
 
     return min(_countries() - mentioned)
 

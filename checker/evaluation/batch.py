@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.errors import CheckerError, Location, Problem
-from checker.evaluation import evaluate, readings_to_run
-from checker.loading import parse_scenario, scenario_files, validate_model
-from checker.model import RuleFile
-from checker.rulebook import RULE_SUFFIXES, Rulebook, load_rulebook
-from checker.sourcemap import decode, parse_yaml, read_text
-from checker.verdict import Verdict
+from checker.evaluation.scenario import evaluate, readings_to_run
+from checker.model.rulebook import Rulebook
+from checker.model.verdict import Verdict
+from checker.read.documents import RuleFile
+from checker.read.rulebook import RULE_SUFFIXES, load_rulebook
+from checker.read.scenario import parse_scenario, scenario_files, validate_model
+from checker.read.sourcemap import decode, parse_yaml, read_text
 
 STDIN = "-"
 

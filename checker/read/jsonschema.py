@@ -1,6 +1,6 @@
 """JSON Schemas (draft 2020-12) for scenario files and rule files, for editors and CI.
 
-Generated from the pydantic models in `checker.model`, then enriched with what the models
+Generated from the pydantic documents in `checker.read.documents`, then enriched with what the models
 check in code rather than in their shape:
 
 - weapons: an `anyOf` of case-insensitive patterns, one per catalogue name or alias,
@@ -21,9 +21,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.codes import COUNTRY_PATTERN, TERRITORY_PATTERN, _countries, _subdivisions
-from checker.model import TARGET_KINDS, RuleFile, Scenario
-from checker.rulebook import Rulebook, fold
+from checker.model.codes import COUNTRY_PATTERN, TERRITORY_PATTERN, _countries, _subdivisions
+from checker.model.rulebook import Rulebook, fold
+from checker.model.terms import TARGET_KINDS
+from checker.read.documents import RuleFile, ScenarioDoc
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("scenario", "rulebook")
@@ -42,7 +43,7 @@ _SEPARATORS = r"[\s._-]*"  # what `fold` ignores between letters of a weapon nam
 def schema_for(kind: str, rulebook: Rulebook | None = None) -> dict[str, Any]:
     """The schema named `kind` (`scenario` or `rulebook`)."""
     if kind == "scenario":
-        from checker.rulebook import default_rulebook
+        from checker.read.rulebook import default_rulebook
 
         return scenario_schema(rulebook or default_rulebook())
     if kind == "rulebook":
@@ -57,7 +58,7 @@ def dumps(schema: dict[str, Any]) -> str:
 
 def scenario_schema(rulebook: Rulebook) -> dict[str, Any]:
     """The scenario file format (version 1), with the rulebook's weapon catalogue."""
-    schema = Scenario.model_json_schema(by_alias=True)
+    schema = _named(ScenarioDoc.model_json_schema(by_alias=True))
     schema = _enrich_codes(schema)
     props = schema["properties"]
     props["$schema"] = {
@@ -90,12 +91,26 @@ def scenario_schema(rulebook: Rulebook) -> dict[str, Any]:
 
 def rulebook_schema() -> dict[str, Any]:
     """One YAML rule file (a rulebook is every such file in a folder)."""
-    schema = _accept_always(_enrich_codes(RuleFile.model_json_schema(by_alias=True)))
+    schema = _accept_always(_enrich_codes(_named(RuleFile.model_json_schema(by_alias=True))))
     return {
         "$schema": DRAFT,
         "title": "checker rule file",
         **{k: v for k, v in schema.items() if k != "title"},
     }
+
+
+def _named(node: Any) -> Any:
+    """The schema with each document named as its runtime type (`TargetDoc` -> `Target`):
+    the names editors show and `$defs` keys, whatever the documents are called in code."""
+    if isinstance(node, dict):
+        out = {key.removesuffix("Doc"): _named(value) for key, value in node.items()}
+        for key in ("title", "$ref"):
+            if isinstance(out.get(key), str) and out[key].endswith("Doc"):
+                out[key] = out[key].removesuffix("Doc")
+        return out
+    if isinstance(node, list):
+        return [_named(item) for item in node]
+    return node
 
 
 def _accept_always(node: Any) -> Any:

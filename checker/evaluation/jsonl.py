@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import CheckerError, Location, Problem
-from checker.evaluation import strike_of
-from checker.loading import parse_scenario
-from checker.rulebook import Rulebook
-from checker.sourcemap import decode
-from checker.verdict import Verdict
+from checker.evaluation.scenario import strike_of
+from checker.model.rulebook import Rulebook
+from checker.model.verdict import Verdict
+from checker.read.scenario import parse_scenario
+from checker.read.sourcemap import decode
 
 STDIN = "-"
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -47,8 +47,8 @@ class JsonlEvaluator:
     """Evaluate JSON Lines scenario files through the memoised path, line by line."""
 
     def __init__(self, rulebook: Rulebook, *, reading: str | None = None, json_out: bool) -> None:
-        from checker.lines import LineReader
-        from checker.memo import Memo
+        from checker.evaluation.memo import Memo
+        from checker.read.lines import LineReader
 
         self.rulebook = rulebook
         self.reading = reading
@@ -62,8 +62,8 @@ class JsonlEvaluator:
         if not self.json_out:
             yield from self._plain_lines(path, block, first_line)
             return
-        from checker.lines import point
-        from checker.memo import EXPECT_SLOTS, NO_FEASIBILITY, string_slot
+        from checker.evaluation.memo import EXPECT_SLOTS, NO_FEASIBILITY, string_slot
+        from checker.read.lines import point
 
         read, json_parts, feasibility = (
             self.reader.read,
@@ -156,7 +156,7 @@ class _FileSlots:
     """The encoded `file` (path:line) and default scenario name of a line of one file."""
 
     def __init__(self, path: str) -> None:
-        from checker.memo import scenario_name, string_slot
+        from checker.evaluation.memo import scenario_name, string_slot
 
         self._path = path
         self._string = string_slot

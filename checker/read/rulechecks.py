@@ -1,8 +1,8 @@
 """The checks that span several rules, fields or files, run once when a rulebook is loaded.
 
 durable_rules reports a bad rule only as an error code, so every rule is checked here,
-each problem located in its file. Kept apart from `checker.rulebook`, which the fast
-`checker eval` path imports and which must therefore not import pydantic's models.
+each problem located in its file. The checks read the runtime rules (`runtime` turns
+the validated documents into them first), each remembering where it was written.
 """
 
 from __future__ import annotations
@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.errors import CheckerError, Location, Problem
-from checker.model import (
+from checker.model.rulebook import Rulebook, fold
+from checker.model.rules import (
     BaselineRule,
     Grant,
     InForce,
     Provenance,
     Restriction,
+    Rule,
     RulebookHeader,
-    RuleFile,
     Weapon,
 )
-from checker.rulebook import Rule, Rulebook, fold
-from checker.sourcemap import Document, FieldPath, read_text
+from checker.read.documents import RuleFile, runtime
+from checker.read.sourcemap import Document, FieldPath, read_text
 
 KM_PER_MILE = 1.609344
 
@@ -50,13 +51,12 @@ def assemble(
     if len(headers) > 1:
         doc = headers[1][0]
         problems.append(Problem(doc.locate(("rulebook",)), "a second `rulebook:` header"))
-    header = headers[0][1]
-    assert header is not None
+    header: RulebookHeader = runtime(headers[0][1])
     placed: list[Placed] = []
     for doc, rule_file in parsed:
         for section in ("weapons", "grants", "restrictions", "baseline"):
             for index, rule in enumerate(getattr(rule_file, section)):
-                placed.append(Placed(rule, doc, (section, index)))
+                placed.append(Placed(runtime(rule), doc, (section, index)))
     texts = _source_texts(root, header, headers[0][0], problems)
     checks = _Checks(header, placed, texts, problems)
     checks.run()
@@ -248,8 +248,7 @@ class _Checks:
                 )
         last = max(rules, key=lambda p: p.rule.precedence)  # type: ignore[union-attr]
         assert isinstance(last.rule, BaselineRule)
-        conditioned = any(value is not None for value in last.rule.when.model_dump().values())
-        if conditioned or not last.rule.in_force.always:
+        if not last.rule.when.any or not last.rule.in_force.always:
             self.fail(
                 last.at("when"),
                 "the last baseline rule must apply always "

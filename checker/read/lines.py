@@ -19,12 +19,12 @@ from typing import Annotated, Any, TypeVar
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
 
-from checker.codes import check_country, check_territory
-from checker.dates import parse_day
-from checker.engine import Strike
-from checker.rulebook import Rulebook
-from checker.sourcemap import MAX_BYTES
-from checker.terms import TargetKind, Verdict
+from checker.model.codes import check_country, check_territory
+from checker.model.dates import parse_day
+from checker.model.rulebook import Rulebook
+from checker.model.strike import Strike
+from checker.model.terms import TargetKind, Verdict
+from checker.read.sourcemap import MAX_BYTES
 
 T = TypeVar("T")
 CACHE_LIMIT = 100_000

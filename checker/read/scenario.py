@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -10,11 +11,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from checker.errors import CheckerError, Location, Problem
-from checker.model import Scenario, _describe
-from checker.sourcemap import Document, parse_json, read_text
+from checker.model.dates import _describe
+from checker.model.scenario import Scenario
+from checker.read.documents import ScenarioDoc, runtime
+from checker.read.sourcemap import Document, parse_json, read_text
 
 if TYPE_CHECKING:
-    from checker.rulebook import Rulebook
+    from checker.model.rulebook import Rulebook
 
 SCENARIO_SUFFIXES = (".json",)
 M = TypeVar("M", bound=BaseModel)
@@ -141,15 +144,21 @@ def parse_scenario(text: str, file: str, rulebook: Rulebook, line_offset: int = 
     if not isinstance(doc.data, dict):
         where = doc.locate(())
         raise CheckerError.at(where, f"expected a JSON object, got {_describe(doc.data)}")
-    scenario = validate_model(Scenario, doc)
+    scenario: Scenario = runtime(validate_model(ScenarioDoc, doc))
     if rulebook.weapon_named(scenario.weapon) is None:
         raise CheckerError.at(doc.locate(("weapon",)), rulebook.unknown_weapon(scenario.weapon))
     return scenario
 
 
+def scenario_of(data: Any, file: str = "scenario") -> Scenario:
+    """A scenario from data already parsed (a dict as JSON gives it); no weapon check."""
+    doc = Document(file, data, json.dumps(data, default=str))
+    return runtime(validate_model(ScenarioDoc, doc))  # type: ignore[no-any-return]
+
+
 def load_scenario(path: str | Path, rulebook: Rulebook | None = None) -> Scenario:
     """Read and validate one scenario file (against the shipped rulebook by default)."""
-    from checker.rulebook import default_rulebook
+    from checker.read.rulebook import default_rulebook
 
     path = Path(path)
     return parse_scenario(read_text(path), str(path), rulebook or default_rulebook())

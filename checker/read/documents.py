@@ -1,7 +1,11 @@
-"""The two input formats as typed models: scenario files (JSON) and rule files (YAML).
+"""The two input formats as pydantic documents: scenario files (JSON) and rule files (YAML).
 
-The models check shape and single values; rules that span several fields or files
-(a grant naming a known weapon, a quote found in its source) live in `loading.py`.
+The only module that defines pydantic models (and `checker.read` the only package that
+imports pydantic): the documents check shape and single values, word every refusal and
+give the JSON Schemas their shape. What they accept is turned at once into the runtime
+types of `checker.model` (`runtime`), which is all any other layer sees. Rules that span
+several fields or files (a grant naming a known weapon, a quote found in its source) live
+in `checker.read.rulechecks`.
 """
 
 from __future__ import annotations
@@ -20,22 +24,10 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from checker.codes import COUNTRY_PATTERN, TERRITORY_PATTERN, check_country, check_territory
-
-# Dates live in the pydantic-free checker.dates (the fast eval path reads them); re-exported
-# here, where they used to live, in the `X as X` form mypy takes as an explicit re-export.
-from checker.dates import PolicyDate as PolicyDate  # noqa: PLC0414
-from checker.dates import _describe as _describe  # noqa: PLC0414
-from checker.dates import in_force_text
-from checker.dates import parse_day as parse_day  # noqa: PLC0414
-from checker.dates import parse_policy_date as parse_policy_date  # noqa: PLC0414
-from checker.plain import changes_under
-from checker.terms import TARGET_KINDS as TARGET_KINDS  # noqa: PLC0414
-from checker.terms import VERDICTS as VERDICTS  # noqa: PLC0414
-from checker.terms import TargetKind as TargetKind  # noqa: PLC0414
-from checker.terms import Verdict as Verdict  # noqa: PLC0414
-
-EVIDENCE_LEVELS = ("stated", "reported", "inferred", "baseline")
+from checker.model import rules, scenario
+from checker.model.codes import COUNTRY_PATTERN, TERRITORY_PATTERN, check_country, check_territory
+from checker.model.dates import PolicyDate, parse_day, parse_policy_date
+from checker.model.terms import TargetKind, Verdict
 
 
 class _Strict(BaseModel):
@@ -87,14 +79,14 @@ def _unique_upper(codes: list[str]) -> list[str]:
 # --------------------------------------------------------------------------- scenario
 
 
-class GeoPoint(_Strict):
+class GeoPointDoc(_Strict):
     """A WGS84 position."""
 
     lat: float = Field(ge=-90, le=90, allow_inf_nan=False, description="latitude, degrees")
     lon: float = Field(ge=-180, le=180, allow_inf_nan=False, description="longitude, degrees")
 
 
-class Target(_Strict):
+class TargetDoc(_Strict):
     territory: Territory = Field(
         description="ISO 3166-1 alpha-2 (RU, UA, BY) or ISO 3166-2 (RU-KRS, UA-43) code"
     )
@@ -102,20 +94,20 @@ class Target(_Strict):
     forces: Annotated[list[Country], AfterValidator(_unique_upper)] | None = Field(
         default=None, description="ISO alpha-2 codes of the forces at the target (RU, KP)"
     )
-    location: GeoPoint | None = Field(default=None, description="where the target is")
+    location: GeoPointDoc | None = Field(default=None, description="where the target is")
 
 
-class Launch(_Strict):
-    location: GeoPoint | None = Field(default=None, description="where the weapon is fired from")
+class LaunchDoc(_Strict):
+    location: GeoPointDoc | None = Field(default=None, description="where the weapon is fired from")
 
 
-class Assume(_Strict):
+class AssumeDoc(_Strict):
     consent: Annotated[list[Country], AfterValidator(_unique_upper)] = Field(
         default_factory=list, description="states assumed to consent to this strike (what if)"
     )
 
 
-class Scenario(_Strict):
+class ScenarioDoc(_Strict):
     """A strike to evaluate under the reported policy (scenario format version 1)."""
 
     schema_: str | None = Field(default=None, alias="$schema", description="JSON Schema URL")
@@ -127,9 +119,9 @@ class Scenario(_Strict):
     weapon: Annotated[str, Field(min_length=1, max_length=100)] = Field(
         description="a name or alias from the weapon catalogue, any letter case"
     )
-    target: Target
-    launch: Launch | None = None
-    assume: Assume | None = None
+    target: TargetDoc
+    launch: LaunchDoc | None = None
+    assume: AssumeDoc | None = None
     expect: Verdict | None = Field(default=None, description="expected verdict (checker test)")
 
     @property
@@ -140,7 +132,7 @@ class Scenario(_Strict):
 # --------------------------------------------------------------------------- rule files
 
 
-class Provenance(_Strict):
+class ProvenanceDoc(_Strict):
     """What a rule rests on: a verbatim sentence from a source, and how strongly it says it."""
 
     source: RuleId = Field(description="id of a source declared in the rulebook")
@@ -154,37 +146,30 @@ class Provenance(_Strict):
     )
 
 
-Provenances = Annotated[list[Provenance], Field(min_length=1)]
+Provenances = Annotated[list[ProvenanceDoc], Field(min_length=1)]
 
 
 def _always(value: Any) -> Any:
     return {} if value == "always" else value
 
 
-class InForce(_Strict):
+class InForceDoc(_Strict):
     """When a rule is in force: `always`, or from and/or until a day or a month (inclusive)."""
 
     from_: PolicyDateField | None = Field(default=None, alias="from")
     until: PolicyDateField | None = None
 
-    @property
-    def always(self) -> bool:
-        return self.from_ is None and self.until is None
 
-    def __str__(self) -> str:
-        return in_force_text(self.from_, self.until)
+InForceField = Annotated[InForceDoc, BeforeValidator(_always)]
 
 
-InForceField = Annotated[InForce, BeforeValidator(_always)]
-
-
-class Range(_Strict):
+class RangeDoc(_Strict):
     stated: ShortText = Field(description="the range as the source words it")
     miles: float = Field(gt=0)
     km: float = Field(gt=0)
 
 
-class Weapon(_Strict):
+class WeaponDoc(_Strict):
     id: RuleId
     name: Annotated[str, Field(min_length=1, max_length=100)]
     aliases: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list)
@@ -192,11 +177,11 @@ class Weapon(_Strict):
     consent_required: Annotated[list[Country], Field(min_length=1)] = Field(
         description="states whose consent its use on restricted territory needs"
     )
-    range: Range
+    range: RangeDoc
     provenance: Provenances
 
 
-class TargetClause(_Strict):
+class TargetClauseDoc(_Strict):
     kinds: Annotated[list[TargetKind], Field(min_length=1)]
     forces: Annotated[list[Country], Field(min_length=1)] | None = Field(
         default=None,
@@ -204,17 +189,17 @@ class TargetClause(_Strict):
     )
 
 
-class ReadingOverride(_Strict):
+class ReadingOverrideDoc(_Strict):
     """How one reading of an ambiguous statement changes a grant."""
 
     summary: ShortText
     territories: Annotated[list[Territory], Field(min_length=1)] | None = None
-    targets: Annotated[list[TargetClause], Field(min_length=1)] | None = None
+    targets: Annotated[list[TargetClauseDoc], Field(min_length=1)] | None = None
     in_force: InForceField | None = None
     provenance: Provenances
 
 
-class Grant(_Strict):
+class GrantDoc(_Strict):
     """A reported consent: `grantor` allows `weapons` against `targets` on `territories`."""
 
     id: RuleId
@@ -223,28 +208,23 @@ class Grant(_Strict):
     weapons: Annotated[list[RuleId], Field(min_length=1)]
     in_force: InForceField
     territories: Annotated[list[Territory], Field(min_length=1)]
-    targets: Annotated[list[TargetClause], Field(min_length=1)]
-    readings: dict[str, ReadingOverride] = Field(default_factory=dict)
+    targets: Annotated[list[TargetClauseDoc], Field(min_length=1)]
+    readings: dict[str, ReadingOverrideDoc] = Field(default_factory=dict)
     provenance: Provenances
 
-    def under(self, reading: str) -> Grant:
-        """This grant as one reading understands it."""
-        changes = changes_under(self, reading)
-        return self if changes is None else self.model_copy(update=changes)
 
-
-class Restriction(_Strict):
+class RestrictionDoc(_Strict):
     """States whose consent is withheld on some territories unless a grant gives it."""
 
     id: RuleId
     title: ShortText
     states: Annotated[list[Country], Field(min_length=1)]
     territories: Annotated[list[Territory], Field(min_length=1)]
-    in_force: InForceField = Field(default_factory=InForce)
+    in_force: InForceField = Field(default_factory=InForceDoc)
     provenance: Provenances
 
 
-class Conditions(_Strict):
+class ConditionsDoc(_Strict):
     """What a baseline rule applies to; an absent list means any value."""
 
     kinds: Annotated[list[TargetKind], Field(min_length=1)] | None = None
@@ -253,19 +233,19 @@ class Conditions(_Strict):
     weapons: Annotated[list[RuleId], Field(min_length=1)] | None = None
 
 
-class BaselineRule(_Strict):
+class BaselineRuleDoc(_Strict):
     """A rule that decides the regime; the lowest `precedence` that applies wins."""
 
     id: RuleId
     title: ShortText
     precedence: int = Field(ge=1, le=1000)
-    when: Conditions = Field(default_factory=Conditions)
+    when: ConditionsDoc = Field(default_factory=ConditionsDoc)
     then: Literal["permitted", "prohibited", "undetermined", "consent"]
-    in_force: InForceField = Field(default_factory=InForce)
+    in_force: InForceField = Field(default_factory=InForceDoc)
     provenance: Provenances
 
 
-class Source(_Strict):
+class SourceDoc(_Strict):
     id: RuleId
     title: ShortText
     published: DayDate
@@ -275,19 +255,78 @@ class Source(_Strict):
     )
 
 
-class RulebookHeader(_Strict):
+class RulebookHeaderDoc(_Strict):
     name: ShortText
     readings: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")], ShortText] = Field(
         default_factory=dict, description="names of the readings of ambiguous statements"
     )
-    sources: Annotated[list[Source], Field(min_length=1)]
+    sources: Annotated[list[SourceDoc], Field(min_length=1)]
 
 
 class RuleFile(_Strict):
     """One YAML file of the rulebook; a rulebook is every such file in a folder."""
 
-    rulebook: RulebookHeader | None = None
-    weapons: list[Weapon] = Field(default_factory=list)
-    grants: list[Grant] = Field(default_factory=list)
-    restrictions: list[Restriction] = Field(default_factory=list)
-    baseline: list[BaselineRule] = Field(default_factory=list)
+    rulebook: RulebookHeaderDoc | None = None
+    weapons: list[WeaponDoc] = Field(default_factory=list)
+    grants: list[GrantDoc] = Field(default_factory=list)
+    restrictions: list[RestrictionDoc] = Field(default_factory=list)
+    baseline: list[BaselineRuleDoc] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- to runtime types
+
+RUNTIME: dict[type[BaseModel], type] = {
+    GeoPointDoc: scenario.GeoPoint,
+    TargetDoc: scenario.Target,
+    LaunchDoc: scenario.Launch,
+    AssumeDoc: scenario.Assume,
+    ScenarioDoc: scenario.Scenario,
+    ProvenanceDoc: rules.Provenance,
+    InForceDoc: rules.InForce,
+    RangeDoc: rules.Range,
+    WeaponDoc: rules.Weapon,
+    TargetClauseDoc: rules.TargetClause,
+    ReadingOverrideDoc: rules.ReadingOverride,
+    GrantDoc: rules.Grant,
+    RestrictionDoc: rules.Restriction,
+    ConditionsDoc: rules.Conditions,
+    BaselineRuleDoc: rules.BaselineRule,
+    SourceDoc: rules.Source,
+    RulebookHeaderDoc: rules.RulebookHeader,
+}
+"""Each document's runtime type, with the same fields under the same names."""
+
+
+ALIASES = {"from_": "from", "schema_": "$schema"}
+"""Runtime field names that the files spell otherwise."""
+
+
+def data_of(value: Any) -> Any:
+    """A runtime value back to the data its file would hold (None fields left out)."""
+    import dataclasses
+
+    if isinstance(value, PolicyDate):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = dataclasses.fields(value)
+        pairs = ((ALIASES.get(f.name, f.name), getattr(value, f.name)) for f in fields)
+        return {key: data_of(item) for key, item in pairs if item is not None and key[0] != "_"}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: data_of(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [data_of(item) for item in value]
+    return value
+
+
+def runtime(value: Any) -> Any:
+    """A document as its runtime type, field by field; lists, dicts and values kept."""
+    kind = RUNTIME.get(type(value))
+    if kind is not None:
+        return kind(**{name: runtime(getattr(value, name)) for name in type(value).model_fields})
+    if isinstance(value, list):
+        return [runtime(item) for item in value]
+    if isinstance(value, dict):
+        return {key: runtime(item) for key, item in value.items()}
+    return value

@@ -10,7 +10,7 @@ import json
 from collections.abc import Callable
 
 from checker.markup import escape  # rich's own, without importing rich (see checker.markup)
-from checker.verdict import SourceRef, Verdict
+from checker.model.verdict import SourceRef, Verdict
 
 STYLE = {"permitted": "bold green", "prohibited": "bold red", "undetermined": "bold yellow"}
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from checker.engine import Strike, engine_for
+from checker.engine import engine_for
 from checker.errors import CheckerError, Location
-from checker.rulebook import Rulebook
-from checker.verdict import Verdict, assemble
+from checker.evaluation.explain import assemble
+from checker.model.rulebook import Rulebook
+from checker.model.strike import Strike
+from checker.model.verdict import Verdict
 
 if TYPE_CHECKING:
-    from checker.model import Scenario
+    from checker.model.scenario import Scenario
 
 
 def strike_of(rulebook: Rulebook, scenario: Scenario) -> Strike:

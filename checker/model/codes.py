@@ -38,7 +38,7 @@ def table_from_pycountry() -> str:
     subdivisions = sorted(s.code for s in pycountry.subdivisions)
     head = (
         "# ISO 3166-1 alpha-2 and ISO 3166-2 codes, from pycountry.\n"
-        "# Regenerate: python -m checker.codes > checker/iso3166.txt (a test checks it).\n"
+        "# Regenerate: python -m checker.model.codes > checker/model/iso3166.txt (a test checks it).\n"
     )
     return head + "".join(code + "\n" for code in countries + subdivisions)
 

@@ -1,0 +1,76 @@
+"""The rulebook: every rule of one rulebook, with its readings and sources."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from checker.model.rules import (
+    BaselineRule,
+    Grant,
+    Restriction,
+    Rule,
+    RulebookHeader,
+    Source,
+    Weapon,
+)
+
+
+def fold(name: str) -> str:
+    """Weapon names match regardless of case, spaces and punctuation (SCALP-EG = scalp eg)."""
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """All rules of one rulebook, as read and checked by `checker.read.rulebook`."""
+
+    root: str
+    header: RulebookHeader
+    weapons: tuple[Weapon, ...]
+    grants: tuple[Grant, ...]
+    restrictions: tuple[Restriction, ...]
+    baseline: tuple[BaselineRule, ...]
+    sources: dict[str, Source] = field(repr=False)
+    fingerprint: str = ""
+    _names: dict[str, Weapon] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def readings(self) -> tuple[str, ...]:
+        """The readings every scenario is evaluated under (one, `default`, if none declared)."""
+        return tuple(self.header.readings) or ("default",)
+
+    def weapon_named(self, name: str) -> Weapon | None:
+        if not self._names:
+            for weapon in self.weapons:
+                for alias in (weapon.id, weapon.name, *weapon.aliases):
+                    self._names[fold(alias)] = weapon
+        return self._names.get(fold(name))
+
+    def weapon(self, weapon_id: str) -> Weapon:
+        return next(w for w in self.weapons if w.id == weapon_id)
+
+    def unknown_weapon(self, name: str) -> str:
+        import difflib
+
+        known = [w.name + (f" ({', '.join(w.aliases)})" if w.aliases else "") for w in self.weapons]
+        names = [alias for w in self.weapons for alias in (w.name, *w.aliases)]
+        folded = {fold(alias): alias for alias in names}
+        close = [
+            folded[m] for m in difflib.get_close_matches(fold(name), list(folded), n=1, cutoff=0.75)
+        ]
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown weapon '{name}'; {hint}known: {'; '.join(known)}"
+
+    def rules(self) -> Iterator[Rule]:
+        yield from self.weapons
+        yield from self.grants
+        yield from self.restrictions
+        yield from self.baseline
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules() if r.id == rule_id)
+
+    def grants_under(self, reading: str) -> tuple[Grant, ...]:
+        return tuple(grant.under(reading) for grant in self.grants)

@@ -1,0 +1,168 @@
+"""The rules of a rulebook: weapons, grants, restrictions, baseline rules, and their sources.
+
+Frozen dataclasses with the fields the rule files have (read and checked by
+`checker.read`); lists stay lists as the files give them. A changed rule is a new value
+(`dataclasses.replace`), which is how readings (`Grant.under`) and mutants are made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, TypeAlias
+
+from checker.model.dates import PolicyDate, in_force_text
+
+EVIDENCE_LEVELS = ("stated", "reported", "inferred", "baseline")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a rule rests on: a verbatim sentence from a source, and how strongly it says it."""
+
+    source: str
+    quote: str
+    evidence: str
+    supports: str | None = None
+    basis: str | None = None
+
+
+@dataclass(frozen=True)
+class InForce:
+    """When a rule is in force: always, or from and/or until a day or a month (inclusive)."""
+
+    from_: PolicyDate | None = None
+    until: PolicyDate | None = None
+
+    @property
+    def always(self) -> bool:
+        return self.from_ is None and self.until is None
+
+    def __str__(self) -> str:
+        return in_force_text(self.from_, self.until)
+
+
+@dataclass(frozen=True)
+class Range:
+    stated: str
+    miles: float
+    km: float
+
+
+@dataclass(frozen=True)
+class Weapon:
+    id: str
+    name: str
+    aliases: list[str]
+    supplier: str
+    consent_required: list[str]
+    range: Range
+    provenance: list[Provenance]
+
+
+@dataclass(frozen=True)
+class TargetClause:
+    kinds: list[str]
+    forces: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class ReadingOverride:
+    """How one reading of an ambiguous statement changes a grant."""
+
+    summary: str
+    territories: list[str] | None
+    targets: list[TargetClause] | None
+    in_force: InForce | None
+    provenance: list[Provenance]
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A reported consent: `grantor` allows `weapons` against `targets` on `territories`."""
+
+    id: str
+    title: str
+    grantor: str
+    weapons: list[str]
+    in_force: InForce
+    territories: list[str]
+    targets: list[TargetClause]
+    readings: dict[str, ReadingOverride]
+    provenance: list[Provenance]
+
+    def under(self, reading: str) -> Grant:
+        """This grant as one reading understands it."""
+        override = self.readings.get(reading)
+        if override is None:
+            return self
+        changes: dict[str, Any] = {
+            "provenance": [*self.provenance, *override.provenance],
+            "readings": {},
+        }
+        for name in ("territories", "targets", "in_force"):
+            value = getattr(override, name)
+            if value is not None:
+                changes[name] = value
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """States whose consent is withheld on some territories unless a grant gives it."""
+
+    id: str
+    title: str
+    states: list[str]
+    territories: list[str]
+    in_force: InForce
+    provenance: list[Provenance]
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What a baseline rule applies to; an absent list means any value."""
+
+    kinds: list[str] | None = None
+    territories: list[str] | None = None
+    operators: list[str] | None = None
+    weapons: list[str] | None = None
+
+    @property
+    def any(self) -> bool:
+        """Whether the rule applies whatever the strike (no condition at all)."""
+        return all(
+            value is None for value in (self.kinds, self.territories, self.operators, self.weapons)
+        )
+
+
+@dataclass(frozen=True)
+class BaselineRule:
+    """A rule that decides the regime; the lowest `precedence` that applies wins."""
+
+    id: str
+    title: str
+    precedence: int
+    when: Conditions
+    then: str
+    in_force: InForce
+    provenance: list[Provenance]
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    published: date
+    attribution: str | None = None
+    document: str | None = None
+
+
+@dataclass(frozen=True)
+class RulebookHeader:
+    name: str
+    readings: dict[str, str]
+    sources: list[Source]
+
+
+Rule: TypeAlias = "Weapon | Grant | Restriction | BaselineRule"

@@ -1,0 +1,25 @@
+"""The strike: the facts of a scenario that rules may read, normalised - the engine's input."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+
+class Strike(NamedTuple):
+    """The engine's input, with the weapon resolved to its catalogue id.
+
+    A named tuple, not a frozen dataclass: JSON Lines builds one per line, three times faster.
+    """
+
+    weapon: str
+    kind: str
+    territory: str
+    operator: str
+    day: date
+    forces: tuple[str, ...] | None
+    consents: tuple[str, ...]
+
+    @property
+    def country(self) -> str:
+        return self.territory.split("-", 1)[0]

@@ -1,0 +1,138 @@
+"""The one output writer: stdout and stderr, styled on a terminal, plain everywhere else.
+
+Everything a command prints goes through a `Writer`: rendered results (a `Styled` text is
+styled through rich on a terminal - the only import of rich - and printed as plain text
+elsewhere), problems, notes and the progress bar. Text from the input is data: control
+characters are escaped in text and markdown (no terminal escape reaches the terminal),
+and a character the stream cannot encode (a lone surrogate) is written as an escape
+rather than ending the run. A closed pipe and a failed write are not handled here but
+raised, for `checker.commands.run` to map to an exit code in one place.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import IO, Any
+
+from checker.errors import Problem, printable
+from checker.report.styled import Styled
+
+_RICH_ENVIRONMENT = ("FORCE_COLOR", "TTY_COMPATIBLE")
+"""Variables that make rich style its output even off a terminal: left to rich."""
+
+
+def _tolerant(stream: IO[str]) -> IO[str]:
+    """The stream, set to escape what it cannot encode instead of raising."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="backslashreplace")
+        except (ValueError, OSError):  # a stream already written to in another encoding
+            pass
+    return stream
+
+
+class Writer:
+    """Where a command's output goes; one per command run."""
+
+    def __init__(self, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> None:
+        self.stdout = _tolerant(stdout if stdout is not None else sys.stdout)
+        self.stderr = _tolerant(stderr if stderr is not None else sys.stderr)
+        self._consoles: dict[bool, Any] = {}
+
+    # ---- where
+
+    @property
+    def stdout_is_terminal(self) -> bool:
+        return _is_terminal(self.stdout)
+
+    def _styles(self, stream: IO[str]) -> bool:
+        return _is_terminal(stream) or any(name in os.environ for name in _RICH_ENVIRONMENT)
+
+    # ---- what
+
+    def out(self, rendered: str | Styled, *, data: bool = False) -> None:
+        """A rendered result on stdout; `data` (JSON) is written exactly as rendered."""
+        self._write(self.stdout, rendered, escape=not data)
+
+    def out_bytes(self, chunk: bytes) -> None:
+        """Encoded output (the JSON Lines path), written as it is."""
+        self.stdout.flush()
+        self.stdout.buffer.write(chunk)
+        self.stdout.buffer.flush()
+
+    def err(self, rendered: str | Styled) -> None:
+        """A note or warning on stderr (a line, newline included in `rendered`)."""
+        self._write(self.stderr, rendered, escape=True)
+
+    def problem(self, problem: Problem) -> None:
+        """One located problem, one line on stderr, never styled."""
+        self.stderr.write(f"{problem}\n")
+        self.stderr.flush()
+
+    def _write(self, stream: IO[str], rendered: str | Styled, *, escape: bool) -> None:
+        if isinstance(rendered, Styled) and self._styles(stream):
+            self._rich(stream, rendered)
+            return
+        text = str(rendered)
+        stream.write(printable(text, keep="\n") if escape else text)
+        stream.flush()
+
+    def _rich(self, stream: IO[str], rendered: Styled) -> None:
+        from rich.console import Console
+        from rich.text import Text
+
+        is_err = stream is self.stderr
+        console = self._consoles.get(is_err)
+        if console is None:
+            # emoji=False: rich turned ":thumbs_up:" in a quoted field name or id into an emoji.
+            console = self._consoles[is_err] = Console(
+                file=stream, highlight=False, soft_wrap=True, emoji=False
+            )
+        text = Text()
+        for run, style in rendered:
+            text.append(printable(run, keep="\n"), style=style or None)
+        console.print(text, end="")
+        stream.flush()
+
+    # ---- progress
+
+    def progress(self, label: str) -> Progress | None:
+        """A progress bar on stderr, only when stderr is a terminal."""
+        return Progress(self.stderr, label) if _is_terminal(self.stderr) else None
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except (ValueError, OSError):
+        return False
+
+
+class Progress:
+    """A one-line progress bar on stderr, redrawn at most five times a second."""
+
+    def __init__(self, stream: IO[str], label: str) -> None:
+        self.stream, self.label = stream, printable(label)
+        self.started, self.shown = time.monotonic(), 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.2:
+            return
+        self.shown = now
+        rate = done / max(now - self.started, 1e-9) / 1e6
+        share = f"{done / total:4.0%} " if total else ""
+        filled = int(30 * done / total) if total else 0
+        bar = "#" * filled + "-" * (30 - filled) if total else ""
+        self.stream.write(f"\r{self.label}: [{bar}] {share}{done / 1e6:,.1f} MB ({rate:.1f} MB/s)")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = 0.0
