@@ -10,13 +10,9 @@ import pytest
 import checker
 from checker.errors import CheckerError
 from checker.evaluation import evaluate
-from checker.explore import (
-    TIMELINE_RENDERERS,
-    WHY_NOT_RENDERERS,
-    default_kind,
-    timeline,
-    why_not,
-)
+from checker.explore.render import TIMELINE_RENDERERS, WHY_NOT_RENDERERS
+from checker.explore.timeline import default_kind, timeline
+from checker.explore.whynot import why_not
 from checker.model import Scenario
 from checker.rulebook import Rulebook
 
