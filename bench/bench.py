@@ -225,8 +225,8 @@ def _quartiles(values: list[float]) -> dict[str, float]:
 def library(path: Path, lines: int, windows: int = 10) -> dict[str, Any]:
     """In-process: the memoised JSONL path, and the plain path on a sample, lines per second."""
     import checker
-    from checker.jsonl import JsonlEvaluator, read_blocks
-    from checker.report import as_json
+    from checker.evaluation.jsonl import JsonlEvaluator, read_blocks
+    from checker.report.verdict import as_json
 
     book = checker.load_rulebook()
     evaluator = JsonlEvaluator(book, json_out=True)
@@ -261,7 +261,7 @@ def library(path: Path, lines: int, windows: int = 10) -> dict[str, Any]:
 def verify_sample(path: Path, folder: Path, count: int = 2000) -> dict[str, Any]:
     """The CLI's JSON for a random sample of lines == one-by-one plain evaluation."""
     import checker
-    from checker.report import as_json
+    from checker.report.verdict import as_json
 
     out = folder / "verify.out"
     with out.open("wb") as handle:

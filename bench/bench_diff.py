@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from checker import audit
-from checker.model import PolicyDate
-from checker.rulebook import Rulebook, load_rulebook
-from checker.space import build_space
+from checker.evaluation.space import build_space
+from checker.model.dates import PolicyDate
+from checker.model.rulebook import Rulebook
+from checker.read.rulebook import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -321,7 +321,8 @@ def timeline_command(
 
     Example: checker timeline --weapon ATACMS --territory RU-KRS --territory RU-BEL --kind ammunition_depot --plot atacms.png
     """
-    from checker.explore import TIMELINE_RENDERERS, timeline
+    from checker.explore.render import TIMELINE_RENDERERS
+    from checker.explore.timeline import timeline
     from checker.read.rulebook import load_rulebook
 
     book = load_rulebook(rules)
@@ -337,7 +338,7 @@ def timeline_command(
     )
     _emit(_out(), TIMELINE_RENDERERS[format.value](result), format)
     if plot:
-        from checker.plot import draw
+        from checker.explore.plot import draw
 
         path = draw(result, plot)
         _err().print(f"drew {escape(str(path))}")
@@ -384,7 +385,8 @@ def why_not_command(
 
     Example: checker why-not scenarios/dates/atacms-kursk-depot-2024-11-16.json
     """
-    from checker.explore import WHY_NOT_RENDERERS, why_not
+    from checker.explore.render import WHY_NOT_RENDERERS
+    from checker.explore.whynot import why_not
     from checker.read.rulebook import load_rulebook
     from checker.read.scenario import load_scenario
 

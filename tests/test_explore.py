@@ -10,13 +10,9 @@ import pytest
 import checker
 from checker.errors import CheckerError
 from checker.evaluation.scenario import evaluate
-from checker.explore import (
-    TIMELINE_RENDERERS,
-    WHY_NOT_RENDERERS,
-    default_kind,
-    timeline,
-    why_not,
-)
+from checker.explore.render import TIMELINE_RENDERERS, WHY_NOT_RENDERERS
+from checker.explore.timeline import default_kind, timeline
+from checker.explore.whynot import why_not
 from checker.model.rulebook import Rulebook
 from checker.model.scenario import Scenario
 from checker.read.documents import data_of

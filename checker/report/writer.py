@@ -11,6 +11,7 @@ raised, for `checker.commands.run` to map to an exit code in one place.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -27,10 +28,9 @@ def _tolerant(stream: IO[str]) -> IO[str]:
     """The stream, set to escape what it cannot encode instead of raising."""
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
-        try:
+        # ValueError, OSError: a stream already written to in another encoding
+        with contextlib.suppress(ValueError, OSError):
             reconfigure(errors="backslashreplace")
-        except (ValueError, OSError):  # a stream already written to in another encoding
-            pass
     return stream
 
 
@@ -60,8 +60,9 @@ class Writer:
     def out_bytes(self, chunk: bytes) -> None:
         """Encoded output (the JSON Lines path), written as it is."""
         self.stdout.flush()
-        self.stdout.buffer.write(chunk)
-        self.stdout.buffer.flush()
+        buffer: IO[bytes] = self.stdout.buffer  # type: ignore[attr-defined]
+        buffer.write(chunk)
+        buffer.flush()
 
     def err(self, rendered: str | Styled) -> None:
         """A note or warning on stderr (a line, newline included in `rendered`)."""

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from checker.errors import CheckerError, Location
-from checker.explore import Band, Timeline
+from checker.explore.timeline import Band, Timeline
 
 COLOURS = {"permitted": "#2e7d32", "prohibited": "#c62828", "undetermined": "#f9a825"}
 FORMATS = (".png", ".svg")
