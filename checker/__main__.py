@@ -1,3 +1,3 @@
-from checker.quick import main
+from checker.entry import main
 
 main()

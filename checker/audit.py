@@ -1078,8 +1078,7 @@ def mutation_report(
 ) -> MutationReport:
     """Apply every mutant; detection evaluates only the corpus, the whole-space diff is run
     only for the mutants the corpus misses (to tell survivors from equivalent ones)."""
-    from checker.evaluation.scenario import strike_of
-    from checker.read.scenario import parse_scenario
+    from checker.read.scenario import parse_scenario, strike_of
 
     parsed: list[tuple[str, Scenario]] = []
     problems: list[Problem] = []
@@ -1233,7 +1232,8 @@ def coverage(book: Rulebook, scenarios: Sequence[Scenario]) -> Coverage:
     forces) and missing, a missing subdivision, a strike inside a month-precision date.
     Boundaries: the day before and the day of each date a rule is in force from or until.
     """
-    from checker.evaluation.scenario import evaluate, strike_of
+    from checker.evaluation.scenario import evaluate
+    from checker.read.scenario import strike_of
 
     items: list[CoverageItem] = []
     hit: set[CoverageItem] = set()

@@ -13,13 +13,13 @@ from hypothesis import strategies as st
 import checker
 from checker import audit
 from checker.engine import engine_for
-from checker.evaluation.scenario import evaluate, strike_of
+from checker.evaluation.scenario import evaluate
 from checker.model.dates import PolicyDate
 from checker.model.rulebook import Rulebook
 from checker.model.rules import Grant
 from checker.model.scenario import Scenario
 from checker.model.strike import Strike
-from checker.read.scenario import load_scenario, scenario_of
+from checker.read.scenario import load_scenario, scenario_of, strike_of
 
 from .conftest import RULES, SCENARIOS
 from .strategies import scenario_dicts

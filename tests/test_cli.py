@@ -135,7 +135,7 @@ def test_an_internal_error_is_exit_3_without_a_traceback(monkeypatch: pytest.Mon
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("engine exploded")
 
-    monkeypatch.setattr("checker.evaluation.batch.evaluate", boom)
+    monkeypatch.setattr("checker.evaluation.batch.evaluate_strike", boom)
     code, _, err = run("eval", KURSK)
     assert code == 3
     assert "internal error: RuntimeError: engine exploded" in err

@@ -10,15 +10,19 @@ import pytest
 import checker
 from checker.errors import CheckerError
 from checker.evaluation.scenario import evaluate
-from checker.explore.render import TIMELINE_RENDERERS, WHY_NOT_RENDERERS
 from checker.explore.timeline import default_kind, timeline
 from checker.explore.whynot import why_not
 from checker.model.rulebook import Rulebook
 from checker.model.scenario import Scenario
 from checker.read.documents import data_of
 from checker.read.scenario import scenario_of
+from checker.report.registry import renderers
 
 from .conftest import SCENARIOS
+
+# The registry's renderers, their output as the text the writer prints off a terminal.
+TIMELINE_RENDERERS = {f: lambda r, fn=fn: str(fn(r)) for f, fn in renderers("Timeline").items()}
+WHY_NOT_RENDERERS = {f: lambda r, fn=fn: str(fn(r)) for f, fn in renderers("WhyNot").items()}
 
 GRANT_DAY = date(2024, 11, 17)
 

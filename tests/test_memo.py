@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 import checker
 from checker.evaluation.memo import Extras, Memo, scenario_name
-from checker.evaluation.scenario import strike_of
 from checker.evaluation.space import build_space
 from checker.model.rulebook import Rulebook
 from checker.read.lines import LineReader, point
+from checker.read.scenario import strike_of
 from checker.report.verdict import as_json
 
 from .conftest import RULES

@@ -17,11 +17,10 @@ from hypothesis import strategies as st
 import checker
 from checker.engine import Engine
 from checker.evaluation.explain import assemble
-from checker.evaluation.scenario import strike_of
 from checker.model.dates import parse_policy_date
 from checker.model.rulebook import Rulebook
 from checker.model.rules import InForce
-from checker.read.scenario import scenario_of
+from checker.read.scenario import scenario_of, strike_of
 
 from . import oracle
 from .conftest import RULES

@@ -285,11 +285,16 @@ def test_no_state_leaks_after_thousands_of_evaluations_and_failures(
 ) -> None:
     """3,000 evaluations in one engine, a tenth of them failing midway, all as the oracle says."""
     from checker.engine import Engine
+    from checker.evaluation.memo import Memo
 
     from . import oracle
 
     engine = Engine(SHIPPED)
-    monkeypatch.setattr("checker.evaluation.scenario.engine_for", lambda book: engine)
+    # A memo of its own for each evaluation: every one runs the engine, none is remembered.
+    monkeypatch.setattr(
+        "checker.evaluation.scenario.memo_for",
+        lambda book, reading=None: Memo(book, reading=reading, engine=engine),
+    )
     real_assert = engine._host.assert_fact
     failing = {"now": False}
 

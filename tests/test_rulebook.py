@@ -143,7 +143,7 @@ def test_a_checked_rulebook_is_cached_by_content(
     shutil.copytree(RULES, rules)
     monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))
     first = checker.load_rulebook(rules)
-    assert len(list((tmp_path / "cache").glob("rulebook-*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("rulebook-*.json"))) == 1
 
     def no_parsing(*args: object) -> None:
         raise AssertionError("an unchanged rulebook was parsed again")

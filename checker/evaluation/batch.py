@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.errors import CheckerError, Location, Problem
-from checker.evaluation.scenario import evaluate, readings_to_run
+from checker.evaluation.memo import readings_to_run
+from checker.evaluation.scenario import evaluate_strike
 from checker.model.rulebook import Rulebook
 from checker.model.verdict import Verdict
-from checker.read.documents import RuleFile
+from checker.read.lines import LineReader
 from checker.read.rulebook import RULE_SUFFIXES, load_rulebook
-from checker.read.scenario import parse_scenario, scenario_files, validate_model
-from checker.read.sourcemap import decode, parse_yaml, read_text
+from checker.read.scenario import read_scenario, scenario_files
+from checker.read.sourcemap import MAX_BYTES, parse_yaml, read_bytes, read_text
 
 STDIN = "-"
 
@@ -40,32 +41,32 @@ def evaluate_paths(
 ) -> Iterator[FileResult]:
     """Evaluate every scenario file named (folders searched recursively), in order."""
     readings_to_run(rulebook, reading)  # an unknown reading is a usage error, before any file
+    reader = LineReader(rulebook)
     for item in _inputs(paths):
         if isinstance(item, Problem):
             yield FileResult(str(item.location.file), problems=(item,))
             continue
-        name, text = item
+        name, raw = item
         try:
-            scenario = parse_scenario(text, name, rulebook)
-            yield FileResult(name, verdict=evaluate(rulebook, scenario, reading=reading, file=name))
+            scenario, strike = read_scenario(raw, name, rulebook, reader)
+            verdict = evaluate_strike(rulebook, scenario, strike, reading=reading, file=name)
+            yield FileResult(name, verdict=verdict)
         except CheckerError as err:
             yield FileResult(name, problems=err.problems)
 
 
-def _inputs(paths: list[str]) -> Iterator[Problem | tuple[str, str]]:
+def _inputs(paths: list[str]) -> Iterator[Problem | tuple[str, bytes]]:
+    """Each scenario file named (folders searched) with its bytes, or what stops it."""
     for raw in paths:
         if raw == STDIN:
-            try:
-                yield "<stdin>", decode(sys.stdin.buffer.read(), "<stdin>")
-            except CheckerError as err:
-                yield from err.problems
+            yield "<stdin>", sys.stdin.buffer.read(MAX_BYTES + 1)
             continue
         for found in scenario_files([raw]):
             if isinstance(found, Problem):
                 yield found
                 continue
             try:
-                yield str(found), read_text(found)
+                yield str(found), read_bytes(found)
             except CheckerError as err:
                 yield from err.problems
 
@@ -98,7 +99,7 @@ def validate_paths(paths: list[str], rules: str | None = None) -> tuple[int, lis
                 continue
             checked += 1
             try:
-                parse_scenario(item[1], item[0], rulebook)
+                read_scenario(item[1], item[0], rulebook)
             except CheckerError as err:
                 problems.extend(err.problems)
     return checked, problems
@@ -113,6 +114,9 @@ def _rulebook_problems(folder: Path) -> list[Problem]:
 
 
 def _rule_file_problems(path: Path) -> list[Problem]:
+    from checker.read.documents import RuleFile
+    from checker.read.validation import validate_model
+
     try:
         validate_model(RuleFile, parse_yaml(read_text(path), str(path)))
     except CheckerError as err:

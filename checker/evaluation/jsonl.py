@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import CheckerError, Location, Problem
-from checker.evaluation.scenario import strike_of
 from checker.model.rulebook import Rulebook
 from checker.model.verdict import Verdict
-from checker.read.scenario import parse_scenario
+from checker.read.scenario import parse_scenario, strike_of
 from checker.read.sourcemap import decode
 
 STDIN = "-"

@@ -21,22 +21,23 @@ from __future__ import annotations
 import json
 import re
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from checker.engine import engine_for
+from checker.engine import Engine, engine_for
+from checker.errors import CheckerError, Location
 from checker.evaluation.explain import Located, assemble, feasibility_between
-from checker.evaluation.scenario import readings_to_run
 from checker.evaluation.space import Cell, Space, build_space
+from checker.model.scenario import Scenario, Target
 from checker.model.strike import Strike
 from checker.model.trace import Trace
 from checker.model.verdict import Feasibility, Verdict, range_warnings
 
 if TYPE_CHECKING:
     from checker.model.rulebook import Rulebook
-    from checker.model.scenario import Scenario
 
 CellKey = tuple[Any, ...]
 """The fields of a `Cell`, as a plain tuple (cheaper to hash than the dataclass)."""
@@ -89,14 +90,48 @@ class _Recording:
         return value
 
 
+def readings_to_run(rulebook: Rulebook, reading: str | None) -> tuple[str, ...]:
+    if reading is None:
+        return rulebook.readings
+    if reading not in rulebook.readings:
+        known = ", ".join(rulebook.readings)
+        raise CheckerError.at(
+            Location("--reading"), f"unknown reading '{reading}' (known: {known})"
+        )
+    return (reading,)
+
+
+_MEMOS: OrderedDict[tuple[int, str | None], Memo] = OrderedDict()
+_MEMO_CACHE_SIZE = 64
+
+
+def memo_for(rulebook: Rulebook, reading: str | None = None) -> Memo:
+    """The memo of `rulebook` under `reading`, shared by every evaluation in this process.
+
+    Kept for the very rulebook object (its sources and titles are read when explaining)
+    and the very engine `engine_for` gives for it, a few rulebooks at a time.
+    """
+    engine = engine_for(rulebook)
+    key = (id(rulebook), reading)
+    memo = _MEMOS.get(key)
+    if memo is None or memo.rulebook is not rulebook or memo.engine is not engine:
+        memo = _MEMOS[key] = Memo(rulebook, reading=reading, engine=engine)
+        while len(_MEMOS) > _MEMO_CACHE_SIZE:
+            _MEMOS.popitem(last=False)
+    _MEMOS.move_to_end(key)
+    return memo
+
+
 class Memo:
     """Evaluate many scenarios under one rulebook, each class through the engine only once."""
 
-    def __init__(self, rulebook: Rulebook, *, reading: str | None = None) -> None:
+    def __init__(
+        self, rulebook: Rulebook, *, reading: str | None = None, engine: Engine | None = None
+    ) -> None:
         self.rulebook = rulebook
         self.readings = readings_to_run(rulebook, reading)
         self.space: Space = build_space(rulebook)
-        self.engine = engine_for(rulebook)
+        self.engine = engine or engine_for(rulebook)
         self.engine_runs = 0
         self._traces: dict[CellKey, dict[str, Trace]] = {}
         self._trees: dict[CellKey, _Node] = {}
@@ -272,7 +307,7 @@ class Memo:
         recording = _Recording(strike)
         verdict = assemble(
             self.rulebook,
-            _NEUTRAL,  # type: ignore[arg-type]  # only .id/.expect/.target/.launch are read
+            _NEUTRAL,
             cast(Strike, recording),
             self.traces(strike, key),
         )
@@ -294,18 +329,8 @@ class Memo:
         return template
 
 
-class _Neutral:
-    """A scenario with nothing of its own: no id, no expectation, no locations."""
-
-    id = f"\u0000{_TAG}:scenario"
-    expect = None
-    launch = None
-
-    class target:
-        location = None
-
-
-_NEUTRAL = _Neutral()
+_NEUTRAL = Scenario(date=date.min, weapon="", target=Target("", ""), id=f"\u0000{_TAG}:scenario")
+"""A scenario with nothing of its own: no expectation, no locations, its name a slot."""
 
 
 def _split(text: str) -> list[bytes | str]:

@@ -18,13 +18,11 @@ Modules, each one concept, lower first (a module imports only those above it):
 - `timeline`: the verdict over time for a strike with every dimension but the date fixed.
 - `variants`: the single-field changes to a scenario, one list per dimension of the space.
 - `whynot`: the search over those changes (one field, else two), pruned and ranked.
-- `render`: text, Markdown and JSON for timelines and why-not answers.
-- `plot`: a timeline drawn with matplotlib, which is imported there only, and lazily.
+- `plot`: a timeline drawn with matplotlib, which is imported there only, and lazily
+  (`checker.report.explore` renders timelines and answers as text, markdown and JSON).
 
-What the package may import: the lower layers (`checker.errors`, `checker.model`,
-`checker.rulebook`, `checker.space`, `checker.engine`, `checker.evaluation`,
-`checker.verdict`, `checker.loading`, `checker.codes`, `checker.dates`), never
-`checker.cli*` or `typer`. `rich` is not imported at module level either: only
-`render`'s text renderers use it, lazily, to escape the markup they write. Nothing is
-re-exported here: import each name from its module.
+What the package may import: `checker.errors`, `checker.model`, `checker.read`,
+`checker.engine` and `checker.evaluation`; never `checker.report`, `checker.commands`,
+`checker.cli`, typer or rich. Nothing is re-exported here: import each name from its
+module.
 """

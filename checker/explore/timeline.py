@@ -16,7 +16,7 @@ from typing import Any
 
 from checker.engine import engine_for
 from checker.errors import CheckerError, Location
-from checker.evaluation.scenario import readings_to_run
+from checker.evaluation.memo import readings_to_run
 from checker.evaluation.space import ANY, Space, Span, build_space
 from checker.explore.refs import RuleRef, boundary_refs
 from checker.model.codes import check_country, check_territory

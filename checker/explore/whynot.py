@@ -13,13 +13,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from checker.evaluation.scenario import evaluate, readings_to_run, strike_of
+from checker.evaluation.memo import readings_to_run
+from checker.evaluation.scenario import evaluate
 from checker.evaluation.space import build_space
 from checker.explore.refs import RuleRef, boundary_refs, date_events, rule_ref
 from checker.explore.variants import FieldChange, Variant, Variants
 from checker.model.rulebook import Rulebook
 from checker.model.rules import Grant
 from checker.model.scenario import Scenario
+from checker.read.scenario import strike_of
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from checker.model.codes import check_country, check_territory
 from checker.model.dates import parse_day
 from checker.model.rulebook import Rulebook
+from checker.model.scenario import Assume, GeoPoint, Launch, Scenario, Target
 from checker.model.strike import Strike
 from checker.model.terms import TargetKind, Verdict
 from checker.read.sourcemap import MAX_BYTES
@@ -106,6 +107,39 @@ def point(found: Point | UnsetType | None) -> Point | None:
     return found if isinstance(found, Point) else None
 
 
+def _text(value: str | UnsetType | None) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _geo(found: Point | UnsetType | None) -> GeoPoint | None:
+    return GeoPoint(found.lat, found.lon) if isinstance(found, Point) else None
+
+
+def scenario_of(line: Line, strike: Strike) -> Scenario:
+    """The runtime scenario of a line the reader accepted: what the documents path gives."""
+    target = line.target
+    launch = line.launch if isinstance(line.launch, _Launch) else None
+    assume = line.assume if isinstance(line.assume, _Assume) else None
+    return Scenario(
+        date=strike.day,
+        weapon=line.weapon,
+        target=Target(
+            territory=strike.territory,
+            kind=target.kind,
+            forces=None if strike.forces is None else list(strike.forces),
+            location=_geo(target.location),
+        ),
+        operator=strike.operator,
+        launch=None if launch is None else Launch(_geo(launch.location)),
+        assume=None if assume is None else Assume(list(strike.consents)),
+        expect=_text(line.expect),
+        id=_text(line.id),
+        title=_text(line.title),
+        notes=_text(line.notes),
+        schema_=_text(line.schema_),
+    )
+
+
 class LineReader:
     """Reads scenario lines under one rulebook; its caches make repeated values cheap."""
 
@@ -151,6 +185,11 @@ class LineReader:
         if has_duplicate_keys(raw, keys_of(line)):
             return None
         return Strike(weapon, target.kind, territory, operator, day, forces, consents), line
+
+    def scenario(self, raw: bytes) -> tuple[Scenario, Strike] | None:
+        """The line's runtime scenario and strike, or None: take the documents path."""
+        found = self.read(raw)
+        return None if found is None else (scenario_of(found[1], found[0]), found[0])
 
     def _day(self, value: str) -> date | None:
         return _valid(self._days, value, parse_day)

@@ -71,7 +71,7 @@ def _load_checked(base: Path, files: list[Path]) -> Rulebook:
     # Imported here: the models cost pydantic, which only a rulebook read afresh needs.
     from checker.read.documents import RuleFile
     from checker.read.rulechecks import assemble
-    from checker.read.scenario import validate_model
+    from checker.read.validation import validate_model
 
     problems: list[Problem] = []
     parsed: list[tuple[Document, RuleFile]] = []

@@ -69,14 +69,19 @@ class Document:
 def read_text(path: Path, display: str | None = None, limit: int = MAX_BYTES) -> str:
     """Read a file as UTF-8 text, refusing what is too large, binary or not UTF-8."""
     name = display or str(path)
+    return decode(read_bytes(path, name, limit), name, limit)
+
+
+def read_bytes(path: Path, display: str | None = None, limit: int = MAX_BYTES) -> bytes:
+    """A file's bytes, at most `limit + 1` of them (one more than any accepted file)."""
+    name = display or str(path)
     try:
         with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+            return handle.read(limit + 1)
     except IsADirectoryError:
         raise CheckerError.at(Location(name), "is a folder, not a file") from None
     except OSError as err:
         raise CheckerError.at(Location(name), f"cannot be read: {err.strerror}") from None
-    return decode(raw, name, limit)
 
 
 def decode(raw: bytes, name: str, limit: int = MAX_BYTES) -> str:

@@ -1,44 +1,47 @@
-"""Renderers: small functions from a Verdict to text, in one registry that feeds `--format`.
-
-Text uses rich markup (styled on a terminal, plain when piped); JSON is one object per
-line; markdown pastes into a report or a pull-request comment.
-"""
+"""Renderers of a verdict: text (styled runs), JSON (one object per line) and markdown."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-
-from checker.markup import escape  # rich's own, without importing rich (see checker.markup)
 from checker.model.verdict import SourceRef, Verdict
+from checker.report.registry import as_json
+from checker.report.styled import Styled, verdict_run
 
-STYLE = {"permitted": "bold green", "prohibited": "bold red", "undetermined": "bold yellow"}
 
-
-def text(verdict: Verdict) -> str:
-    style = STYLE[verdict.verdict]
-    lines = [f"[bold]{escape(verdict.scenario)}[/]  [{style}]{verdict.verdict.upper()}[/]"]
+def text(verdict: Verdict) -> Styled:
+    out = Styled()
+    out.line(
+        (verdict.scenario, "bold"), "  ", verdict_run(verdict.verdict, verdict.verdict.upper())
+    )
     if len(verdict.results) > 1:
-        lines.append(
-            "  readings: "
-            + " · ".join(f"{r.reading} [{STYLE[r.verdict]}]{r.verdict}[/]" for r in verdict.results)
-        )
+        out.add("  readings: ")
+        for index, result in enumerate(verdict.results):
+            out.add(" · " if index else "").add(f"{result.reading} ")
+            out.add(*verdict_run(result.verdict))
+        out.add("\n")
     else:
-        lines.append(f"  reading: {verdict.results[0].reading}")
-    lines.append("  why:")
-    lines.extend(_bullet(reason) for reason in verdict.reasons)
-    lines.append(f"  rules: {' → '.join(verdict.rules)}")
-    lines.append("  sources:")
-    lines.extend(_source_line(ref) for ref in _by_quote(verdict.sources))
+        out.line(f"  reading: {verdict.results[0].reading}")
+    out.line("  why:")
+    for reason in verdict.reasons:
+        depth = len(reason) - len(reason.lstrip(" "))
+        out.line(f"  {'  ' * (depth // 2)}- {reason.strip()}")
+    out.line(f"  rules: {' → '.join(verdict.rules)}")
+    out.line("  sources:")
+    for ref in _by_quote(verdict.sources):
+        out.line(
+            f'    - [{ref.rule}] "{ref.quote}" ',
+            (f"— {ref.title}, {ref.published} ({ref.evidence})", "dim"),
+        )
     if verdict.feasibility is not None:
-        lines.append(f"  feasibility: {_feasibility(verdict)}")
-    lines.extend(f"  [yellow]warning:[/] {escape(w)}" for w in verdict.warnings)
-    return "\n".join(lines) + "\n"
-
-
-def _bullet(reason: str) -> str:
-    depth = len(reason) - len(reason.lstrip(" "))
-    return f"  {'  ' * (depth // 2)}- {escape(reason.strip())}"
+        f = verdict.feasibility
+        out.add(
+            f"  feasibility: {f.distance_km:.0f} km from launch to target; "
+            f"range {f.range_km:.0f} km ({f.range_stated}): "
+        )
+        out.add(*(("within range", "") if f.within_range else ("beyond range", "yellow")))
+        out.line(f", margin {f.margin_km:+.0f} km")
+    for warning in verdict.warnings:
+        out.line("  ", ("warning:", "yellow"), f" {warning}")
+    return out
 
 
 def _by_quote(sources: tuple[SourceRef, ...]) -> list[SourceRef]:
@@ -46,27 +49,6 @@ def _by_quote(sources: tuple[SourceRef, ...]) -> list[SourceRef]:
     for ref in sources:
         seen.setdefault(ref.quote, ref)
     return list(seen.values())
-
-
-def _source_line(ref: SourceRef) -> str:
-    return (
-        f'    - {escape(f"[{ref.rule}]")} "{escape(ref.quote)}" [dim]— {escape(ref.title)}, '
-        f"{ref.published} ({ref.evidence})[/]"
-    )
-
-
-def _feasibility(verdict: Verdict) -> str:
-    f = verdict.feasibility
-    assert f is not None
-    reach = "within range" if f.within_range else "[yellow]beyond range[/]"
-    return (
-        f"{f.distance_km:.0f} km from launch to target; range {f.range_km:.0f} km "
-        f"({f.range_stated}): {reach}, margin {f.margin_km:+.0f} km"
-    )
-
-
-def as_json(verdict: Verdict) -> str:
-    return json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n"
 
 
 def markdown(verdict: Verdict) -> str:
@@ -103,17 +85,13 @@ def markdown(verdict: Verdict) -> str:
     return "\n".join(lines) + "\n"
 
 
-RENDERERS: dict[str, Callable[[Verdict], str]] = {
-    "text": text,
-    "json": as_json,
-    "markdown": markdown,
-}
+RENDERERS = {"Verdict": {"text": text, "json": as_json, "markdown": markdown}}
 
 
-def stderr_warnings(verdict: Verdict, format: str, stdout_is_terminal: bool) -> list[str]:
+def stderr_warnings(verdict: Verdict, format: str, stdout_is_terminal: bool) -> list[Styled]:
     """Warnings to repeat on stderr: in text mode when stdout is piped or redirected, so a
     target beyond range is not lost in a file (on a terminal the text already shows it)."""
     if format != "text" or stdout_is_terminal:
         return []
     where = verdict.file or verdict.scenario
-    return [f"{escape(where)}: [yellow]warning:[/] {escape(w)}" for w in verdict.warnings]
+    return [Styled().line(f"{where}: ", ("warning:", "yellow"), f" {w}") for w in verdict.warnings]

@@ -1,31 +1,20 @@
-"""Commands for writing and exploring scenarios: schema, new, timeline, why-not.
+"""`checker schema`, `checker new`, `checker timeline` and `checker why-not` on the command line.
 
-Thin layers over `checker.schema`, `checker.scaffold` and `checker.explore`; heavy imports
-(matplotlib, pycountry tables, durable) happen inside the commands.
+`new` asks its questions here (prompting is the command line's own business); what it
+builds, checks and writes is `checker.read.scaffold`'s.
 """
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 
-from checker.cli import (
-    Format,
-    FormatOpt,
-    ReadingOpt,
-    RulesOpt,
-    _emit,
-    _err,
-    _out,
-    app,
-    handles_errors,
-)
+from checker.cli.shared import Format, FormatOpt, ReadingOpt, RulesOpt, app, call
 from checker.errors import CheckerError, Location
+from checker.report.writer import Writer
 
 
 class SchemaKind(StrEnum):
@@ -34,7 +23,6 @@ class SchemaKind(StrEnum):
 
 
 @app.command("schema")
-@handles_errors
 def schema_command(
     kind: Annotated[
         SchemaKind, typer.Argument(help="Which file format: scenario or rulebook.")
@@ -48,11 +36,9 @@ def schema_command(
 
     Example: checker schema scenario > schema/scenario.schema.json
     """
-    from checker.read.jsonschema import dumps, schema_for
-    from checker.read.rulebook import load_rulebook
+    from checker.commands.explore import schema
 
-    book = load_rulebook(rules) if kind is SchemaKind.scenario else None
-    sys.stdout.write(dumps(schema_for(kind.value, book)))
+    call(lambda w: schema(w, kind.value, rules=rules))
 
 
 # --------------------------------------------------------------------------- new
@@ -61,7 +47,6 @@ ListOpt = list[str] | None
 
 
 @app.command("new")
-@handles_errors
 def new_command(
     weapon: Annotated[str | None, typer.Option(help="Weapon name or alias (any case).")] = None,
     territory: Annotated[
@@ -111,97 +96,107 @@ def new_command(
 
     Example: checker new --weapon ATACMS --territory RU-KRS --kind troops --forces RU --date 2024-11-20 -o kursk.json
     """
-    from checker import scaffold
-    from checker.read.rulebook import load_rulebook
 
-    book = load_rulebook(rules)
-    if output not in (None, "-"):
-        scaffold.refuse_existing(Path(output), force)
-    if expect and expect_current:
-        raise CheckerError.at(Location("--expect"), "give --expect or --expect-current, not both")
-    required = {"weapon": weapon, "territory": territory, "kind": kind, "date": date}
-    interactive = any(v is None for v in required.values())
-    if interactive and no_input:
-        missing = ", ".join(f"--{k}" for k, v in required.items() if v is None)
-        raise CheckerError.at(Location("checker new"), f"missing {missing} (and --no-input)")
-    ask = _Asker(book, interactive)
+    def command(writer: Writer) -> int:
+        nonlocal expect
+        from checker.commands.explore import current_verdict
+        from checker.read import scaffold
+        from checker.read.rulebook import load_rulebook
 
-    names = ", ".join(w.name for w in book.weapons)
-    weapon_name = ask(
-        "weapon", weapon, f"Weapon ({names})", lambda v: scaffold.check_weapon(book, v)
-    )
-    kinds = "  ".join(f"{n}) {k}" for n, k in enumerate(_kinds(), 1))
-    where = ask("territory", territory, "Target territory, ISO code (RU-KRS, RU, UA-43, BY)")
-    what = ask("kind", kind, f"Target kind ({kinds})")
-    day = ask("date", date, "Date of the strike (YYYY-MM-DD, or today)")
-    fired_by = ask("operator", operator, "Who fires (ISO code)", default="UA")
-    forces_list = _list(
-        ask(
-            "forces",
-            _joined(forces),
-            "Forces at the target (e.g. RU,KP; Enter: not given)",
-            default="",
-        ),
-        forces,
-    )
-    consents = ask(
-        "consent", _joined(consent), "States assumed to consent (e.g. US; Enter: none)", default=""
-    )
-    at_target = ask(
-        "location", target_location, "Target location LAT,LON (Enter: skip)", default=""
-    )
-    at_launch = ask(
-        "location", launch_location, "Launch location LAT,LON (Enter: skip)", default=""
-    )
-    if interactive and not expect_current and expect is None:
-        expect = (
-            ask(
-                "expect",
-                None,
-                "Expected verdict (permitted/prohibited/undetermined; Enter: none)",
-                default="",
+        book = load_rulebook(rules)
+        if output not in (None, "-"):
+            scaffold.refuse_existing(Path(output), force)
+        if expect and expect_current:
+            raise CheckerError.at(
+                Location("--expect"), "give --expect or --expect-current, not both"
             )
-            or None
-        )
-    elif expect is not None:
-        expect = ask("expect", expect, "")
+        required = {"weapon": weapon, "territory": territory, "kind": kind, "date": date}
+        interactive = any(v is None for v in required.values())
+        if interactive and no_input:
+            missing = ", ".join(f"--{k}" for k, v in required.items() if v is None)
+            raise CheckerError.at(Location("checker new"), f"missing {missing} (and --no-input)")
+        ask = _Asker(book, interactive)
 
-    data = scaffold.build(
-        weapon=weapon_name,
-        territory=where,
-        kind=what,
-        day=day,
-        operator=fired_by or "UA",
-        forces=forces_list,
-        consent=consents or None,
-        target_location=at_target or None,
-        launch_location=at_launch or None,
-        id=id,
-        title=title,
-        expect=expect,
-        schema=schema,
-    )
-    if interactive:
-        data["id"] = ask("id", None, "Scenario id", default=data["id"], check=False)
-        data["title"] = ask("title", title, "Title", default=data["title"], check=False)
-    if expect_current:
-        data["expect"] = scaffold.current_verdict(data, book)
-        data = scaffold.build(**_rebuild(data))
-    target = output
-    if target is None and interactive:
-        target = ask("output", None, "Write to file", default=f"{data['id']}.json", check=False)
-    text = scaffold.render(data)
-    scaffold.check_file(text, book, target or "(new scenario)")
-    if target in (None, "-"):
-        sys.stdout.write(text)
-        return
-    path = Path(target)
-    scaffold.write_atomically(path, text, force=force)
-    verdict = data.get("expect")
-    note = f" (expect: {verdict})" if verdict else ""
-    _err().print(
-        f"wrote {escape(str(path))}{escape(note)}; evaluate it: checker eval {escape(str(path))}"
-    )
+        names = ", ".join(w.name for w in book.weapons)
+        weapon_name = ask(
+            "weapon", weapon, f"Weapon ({names})", lambda v: scaffold.check_weapon(book, v)
+        )
+        kinds = "  ".join(f"{n}) {k}" for n, k in enumerate(_kinds(), 1))
+        where = ask("territory", territory, "Target territory, ISO code (RU-KRS, RU, UA-43, BY)")
+        what = ask("kind", kind, f"Target kind ({kinds})")
+        day = ask("date", date, "Date of the strike (YYYY-MM-DD, or today)")
+        fired_by = ask("operator", operator, "Who fires (ISO code)", default="UA")
+        forces_list = _list(
+            ask(
+                "forces",
+                _joined(forces),
+                "Forces at the target (e.g. RU,KP; Enter: not given)",
+                default="",
+            ),
+            forces,
+        )
+        consents = ask(
+            "consent",
+            _joined(consent),
+            "States assumed to consent (e.g. US; Enter: none)",
+            default="",
+        )
+        at_target = ask(
+            "location", target_location, "Target location LAT,LON (Enter: skip)", default=""
+        )
+        at_launch = ask(
+            "location", launch_location, "Launch location LAT,LON (Enter: skip)", default=""
+        )
+        if interactive and not expect_current and expect is None:
+            expect = (
+                ask(
+                    "expect",
+                    None,
+                    "Expected verdict (permitted/prohibited/undetermined; Enter: none)",
+                    default="",
+                )
+                or None
+            )
+        elif expect is not None:
+            expect = ask("expect", expect, "")
+
+        data = scaffold.build(
+            weapon=weapon_name,
+            territory=where,
+            kind=what,
+            day=day,
+            operator=fired_by or "UA",
+            forces=forces_list,
+            consent=consents or None,
+            target_location=at_target or None,
+            launch_location=at_launch or None,
+            id=id,
+            title=title,
+            expect=expect,
+            schema=schema,
+        )
+        if interactive:
+            data["id"] = ask("id", None, "Scenario id", default=data["id"], check=False)
+            data["title"] = ask("title", title, "Title", default=data["title"], check=False)
+        if expect_current:
+            data["expect"] = current_verdict(data, book)
+            data = scaffold.build(**_rebuild(data))
+        target = output
+        if target is None and interactive:
+            target = ask("output", None, "Write to file", default=f"{data['id']}.json", check=False)
+        text = scaffold.render(data)
+        scaffold.check_file(text, book, target or "(new scenario)")
+        if target in (None, "-"):
+            writer.out(text, data=True)
+            return 0
+        path = Path(target)
+        scaffold.write_atomically(path, text, force=force)
+        verdict = data.get("expect")
+        note = f" (expect: {verdict})" if verdict else ""
+        writer.err(f"wrote {path}{note}; evaluate it: checker eval {path}\n")
+        return 0
+
+    call(command)
 
 
 def _kinds() -> tuple[str, ...]:
@@ -256,7 +251,7 @@ class _Asker:
         *,
         default: str | None = None,
     ) -> Any:
-        from checker import scaffold
+        from checker.read import scaffold
 
         validate = (
             check if callable(check) else scaffold.CHECKS.get(name) if check is not False else None
@@ -289,7 +284,6 @@ class _Asker:
 
 
 @app.command("timeline")
-@handles_errors
 def timeline_command(
     weapon: Annotated[list[str], typer.Option(help="Weapon name or alias (repeat for several).")],
     territory: Annotated[
@@ -321,56 +315,29 @@ def timeline_command(
 
     Example: checker timeline --weapon ATACMS --territory RU-KRS --territory RU-BEL --kind ammunition_depot --plot atacms.png
     """
-    from checker.explore.render import TIMELINE_RENDERERS
-    from checker.explore.timeline import timeline
-    from checker.read.rulebook import load_rulebook
+    from checker.commands.explore import timeline
 
-    book = load_rulebook(rules)
-    result = timeline(
-        book,
-        weapon,
-        territories=[t for part in territory or [] for t in part.split(",") if t.strip()],
-        kind=_kind(kind),
-        forces=_codes("--forces", forces),
-        consents=_codes("--consent", consent) or (),
-        operator=operator,
-        reading=reading,
+    call(
+        lambda w: timeline(
+            w,
+            weapon,
+            territories=territory,
+            kind=kind,
+            forces=forces,
+            consents=consent,
+            operator=operator,
+            reading=reading,
+            format=format.value,
+            plot=plot,
+            rules=rules,
+        )
     )
-    _emit(_out(), TIMELINE_RENDERERS[format.value](result), format)
-    if plot:
-        from checker.explore.plot import draw
-
-        path = draw(result, plot)
-        _err().print(f"drew {escape(str(path))}")
-
-
-def _kind(kind: str | None) -> str | None:
-    from checker import scaffold
-
-    if kind is None:
-        return None
-    try:
-        return scaffold.check_kind(kind)
-    except ValueError as err:
-        raise CheckerError.at(Location("--kind"), str(err)) from None
-
-
-def _codes(option: str, values: list[str] | None) -> list[str] | None:
-    from checker import scaffold
-
-    if values is None:
-        return None
-    try:
-        return scaffold.check_codes(values)
-    except ValueError as err:
-        raise CheckerError.at(Location(option), str(err)) from None
 
 
 # --------------------------------------------------------------------------- why-not
 
 
 @app.command("why-not")
-@handles_errors
 def why_not_command(
     scenario: Annotated[str, typer.Argument(help="A scenario file.")],
     format: FormatOpt = Format.text,
@@ -385,14 +352,6 @@ def why_not_command(
 
     Example: checker why-not scenarios/dates/atacms-kursk-depot-2024-11-16.json
     """
-    from checker.explore.render import WHY_NOT_RENDERERS
-    from checker.explore.whynot import why_not
-    from checker.read.rulebook import load_rulebook
-    from checker.read.scenario import load_scenario
+    from checker.commands.explore import why_not
 
-    book = load_rulebook(rules)
-    if not Path(scenario).is_file():
-        raise CheckerError.at(Location(scenario), "no such file")
-    loaded = load_scenario(scenario, book)
-    result = why_not(book, loaded, reading=reading, file=scenario)
-    _emit(_out(), WHY_NOT_RENDERERS[format.value](result), format)
+    call(lambda w: why_not(w, scenario, format=format.value, reading=reading, rules=rules))

@@ -1,43 +1,31 @@
-"""Renderers for timelines and why-not answers: rich text, Markdown and JSON.
-
-Owns how each result is written for people (the text carries rich markup for the
-terminal, escaped here) or programs (`as_json`), and the format-name tables the CLI looks
-them up in (`TIMELINE_RENDERERS`, `WHY_NOT_RENDERERS`).
-"""
+"""Renderers of timelines and why-not answers: styled text, markdown and JSON."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 
 from checker.explore.refs import RuleRef
 from checker.explore.timeline import Timeline
 from checker.explore.whynot import WhyNot
-
-_STYLE = {"permitted": "bold green", "prohibited": "bold red", "undetermined": "bold yellow"}
-
-
-def _esc(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
+from checker.report.registry import Rendered
+from checker.report.styled import Styled, verdict_run
 
 
-def _ref_line(ref: RuleRef, indent: str) -> list[str]:
+def _ref_lines(out: Styled, ref: RuleRef, indent: str) -> None:
     if ref.rule == "assume.consent":
-        return [f"{indent}- {_esc(ref.title)}"]
-    lines = [f"{indent}- {_esc(ref.rule)}: {_esc(ref.title)} ({_esc(ref.event)})"]
+        out.line(f"{indent}- {ref.title}")
+        return
+    out.line(f"{indent}- {ref.rule}: {ref.title} ({ref.event})")
     if ref.quote:
-        lines.append(
-            f'{indent}  [dim]"{_esc(ref.quote)}" — {_esc(ref.source or "")}, {ref.published}[/]'
-        )
-    return lines
+        out.line(f"{indent}  ", (f'"{ref.quote}" — {ref.source or ""}, {ref.published}', "dim"))
 
 
-def timeline_text(result: Timeline) -> str:
-    lines: list[str] = []
+def timeline_text(result: Timeline) -> Styled:
+    out = Styled()
     for weapon, where in result.combos:
-        lines.append(f"[bold]{_esc(weapon)} on {_esc(where)}[/]  ({_esc(result.describe())})")
+        out.line((f"{weapon} on {where}", "bold"), f"  ({result.describe()})")
         bands = [b for b in result.bands if (b.weapon, b.where) == (weapon, where)]
         agree = len(bands) > 1 and all(
             [(i.start, i.verdict) for i in b.intervals]
@@ -48,19 +36,20 @@ def timeline_text(result: Timeline) -> str:
             names = ", ".join(b.reading or "" for b in bands[1:])
             bands = [replace(bands[0], reading=f"all readings ({names} agree)")]
         for band in bands:
-            lines.append(f"  {_esc(band.reading or 'all readings')}:")
+            out.line(f"  {band.reading or 'all readings'}:")
             for interval in band.intervals:
-                style = _STYLE[interval.verdict]
-                lines.append(f"    {interval.label():<26} [{style}]{interval.verdict}[/]")
+                out.line(f"    {interval.label():<26} ", verdict_run(interval.verdict))
                 for ref in interval.opened_by:
-                    lines += _ref_line(ref, "      ")
+                    _ref_lines(out, ref, "      ")
     for window in result.windows:
-        lines.append(
-            f"[yellow]note:[/] {window.rule} is known only to the month: strikes from "
-            f"{window.first} to {window.last} are undetermined for it"
+        out.line(
+            ("note:", "yellow"),
+            f" {window.rule} is known only to the month: strikes from "
+            f"{window.first} to {window.last} are undetermined for it",
         )
-    lines += [f"[dim]note: {_esc(note)}[/]" for note in result.notes]
-    return "\n".join(lines) + "\n"
+    for note in result.notes:
+        out.line((f"note: {note}", "dim"))
+    return out
 
 
 def timeline_markdown(result: Timeline) -> str:
@@ -85,22 +74,25 @@ def timeline_markdown(result: Timeline) -> str:
     return "\n".join(lines) + "\n"
 
 
-def why_not_text(result: WhyNot) -> str:
-    style = _STYLE[result.verdict]
+def why_not_text(result: WhyNot) -> Styled:
     readings = " · ".join(f"{r} {v}" for r, v in result.readings.items())
-    lines = [
-        f"[bold]{_esc(result.scenario)}[/]  [{style}]{result.verdict.upper()}[/]  ({readings})",
-    ]
+    out = Styled().line(
+        (result.scenario, "bold"),
+        "  ",
+        verdict_run(result.verdict, result.verdict.upper()),
+        f"  ({readings})",
+    )
     if result.alternatives:
-        lines.append("  what would give a different verdict (fewest changes first):")
+        out.line("  what would give a different verdict (fewest changes first):")
     for number, alt in enumerate(result.alternatives, 1):
         what = " and ".join(c.label for c in alt.changes)
-        lines.append(f"  {number}. {_esc(what)} → [{_STYLE[alt.verdict]}]{alt.verdict}[/]")
+        out.line(f"  {number}. {what} → ", verdict_run(alt.verdict))
         for ref in alt.because:
-            lines += _ref_line(ref, "       ")
-    lines += [f"  [dim]note: {_esc(note)}[/]" for note in result.notes]
-    lines.append(f"  [dim]{result.searched} variants evaluated[/]")
-    return "\n".join(lines) + "\n"
+            _ref_lines(out, ref, "       ")
+    for note in result.notes:
+        out.line("  ", (f"note: {note}", "dim"))
+    out.line("  ", (f"{result.searched} variants evaluated", "dim"))
+    return out
 
 
 def why_not_markdown(result: WhyNot) -> str:
@@ -117,18 +109,11 @@ def why_not_markdown(result: WhyNot) -> str:
 
 
 def as_json(result: Timeline | WhyNot) -> str:
-    import json
-
+    """Indented, unlike a verdict's one line: one result, read by people as often as not."""
     return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-TIMELINE_RENDERERS: dict[str, Callable[[Timeline], str]] = {
-    "text": timeline_text,
-    "json": as_json,
-    "markdown": timeline_markdown,
-}
-WHY_NOT_RENDERERS: dict[str, Callable[[WhyNot], str]] = {
-    "text": why_not_text,
-    "json": as_json,
-    "markdown": why_not_markdown,
+RENDERERS: dict[str, dict[str, Callable[..., Rendered]]] = {
+    "Timeline": {"text": timeline_text, "json": as_json, "markdown": timeline_markdown},
+    "WhyNot": {"text": why_not_text, "json": as_json, "markdown": why_not_markdown},
 }

@@ -198,15 +198,6 @@ def check_file(text: str, book: Rulebook, where: str) -> None:
     parse_scenario(text, where, book)
 
 
-def current_verdict(data: dict[str, Any], book: Rulebook) -> str:
-    """The verdict under `book`, every reading (what `--expect-current` writes)."""
-    from checker.evaluation.scenario import evaluate
-    from checker.read.scenario import parse_scenario
-
-    scenario = parse_scenario(json.dumps(data), "(new scenario)", book)
-    return evaluate(book, scenario).verdict
-
-
 def refuse_existing(path: Path, force: bool) -> None:
     if path.exists() and not force:
         raise CheckerError.at(Location(str(path)), "already exists; use --force to overwrite it")

@@ -1,0 +1,21 @@
+"""The command line, Typer only: options in, a command of `checker.commands` called, its
+exit code out.
+
+The only package that imports typer. `shared` defines the app and the options its
+commands share; `evaluate`, `audit` and `explore` register their commands on it; every
+command body is one call of a `checker.commands` function through
+`checker.commands.run.run`, the one place an outcome becomes an exit code. May import
+every layer below.
+"""
+
+from __future__ import annotations
+
+from checker.cli import audit, evaluate, explore
+from checker.cli.shared import app
+
+__all__ = ["app", "audit", "evaluate", "explore", "main"]
+
+
+def main() -> None:
+    """The Typer CLI, every command registered."""
+    app(prog_name="checker")

@@ -1,0 +1,87 @@
+"""`checker eval`, `checker test` and `checker validate` on the command line."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from checker.cli.shared import Format, FormatOpt, PathsArg, ReadingOpt, RulesOpt, app, call
+
+
+@app.command("eval")
+def eval_command(
+    paths: PathsArg,
+    format: FormatOpt = Format.text,
+    reading: ReadingOpt = None,
+    rules: RulesOpt = None,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes for JSON Lines files (--format json)."
+        ),
+    ] = 1,
+) -> None:
+    """Evaluate scenarios: the verdict, its reasons, the rules that fired and their sources.
+
+    A *.jsonl file holds one scenario per line; its results stream out as they are ready,
+    each class of scenarios decided once by the engine (a progress bar on a terminal).
+
+    Example: checker eval scenarios/atacms/atacms-kursk-depot-2024-11-20.json --format json
+    """
+    from checker.commands.evaluate import eval_paths
+
+    call(
+        lambda w: eval_paths(w, paths, format=format.value, reading=reading, rules=rules, jobs=jobs)
+    )
+
+
+@app.command("test")
+def test_command(
+    paths: PathsArg,
+    reading: ReadingOpt = None,
+    rules: RulesOpt = None,
+    format: FormatOpt = Format.text,
+    coverage: Annotated[
+        bool,
+        typer.Option(
+            "--coverage", help="Also list rules, conditions and date boundaries never exercised."
+        ),
+    ] = False,
+    junit: Annotated[
+        str | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML to FILE.")
+    ] = None,
+) -> None:
+    """Check each scenario's `expect` against its verdict; exit 1 on any mismatch.
+
+    Ends with a line `N passed, N failed`. Example: checker test scenarios --coverage
+    """
+    from checker.commands.tests import test_paths
+
+    call(
+        lambda w: test_paths(
+            w,
+            paths,
+            format=format.value,
+            reading=reading,
+            rules=rules,
+            coverage=coverage,
+            junit=junit,
+        )
+    )
+
+
+@app.command("validate")
+def validate_command(
+    paths: Annotated[
+        list[str], typer.Argument(help="Rule folders or files, scenario files or folders.")
+    ],
+    rules: RulesOpt = None,
+) -> None:
+    """Check rule files and scenario files without evaluating; report every problem.
+
+    Example: checker validate rules scenarios
+    """
+    from checker.commands.tests import validate_paths
+
+    call(lambda w: validate_paths(w, paths, rules=rules))

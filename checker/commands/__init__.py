@@ -1,0 +1,7 @@
+"""The commands, as plain functions that take a `Writer` and return an exit code.
+
+Each module is one command family (`evaluate`: eval; `tests`: test and validate; `audit`:
+diff, lock, mutate; `explore`: schema, timeline, why-not); `run` is the one place an
+exception becomes an exit code. The Typer app (`checker.cli`) and the console entry point
+(`checker.entry`) call these very functions. May import every layer below; never typer.
+"""

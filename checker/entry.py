@@ -1,0 +1,56 @@
+"""The `checker` console script: the plainest calls straight to their command.
+
+`checker eval PATH... [--format F]` - the commonest call, and the one whose start-up
+users feel - is recognised here and handed to `checker.commands.evaluate.eval_paths`,
+the very function the Typer command calls, without importing typer. Everything else
+(another option, `-` for stdin, help, completion) goes to the Typer app. No command has
+a second implementation: only the reading of these few arguments is done twice, and
+`tests/test_entry.py` checks that both readings run the same command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+FORMATS = ("text", "json", "markdown")
+_COMPLETION = "_CHECKER_COMPLETE"
+"""Set when a shell asks Typer for completions: left to Typer."""
+
+
+def main() -> None:
+    """`checker`: a plain `eval` evaluated here, anything else by the Typer app."""
+    request = plain_eval(sys.argv[1:])
+    if request is None:
+        from checker.cli import main as cli_main
+
+        cli_main()
+        return
+    from checker.commands.evaluate import eval_paths
+    from checker.commands.run import run
+
+    paths, format = request
+    sys.exit(run(lambda writer: eval_paths(writer, paths, format=format)))
+
+
+def plain_eval(argv: list[str]) -> tuple[list[str], str] | None:
+    """The paths and format of `eval PATH... [--format F]`, or None for anything else."""
+    if not argv or argv[0] != "eval" or _COMPLETION in os.environ:
+        return None
+    paths: list[str] = []
+    format: str | None = None
+    args = iter(argv[1:])
+    for arg in args:
+        if arg in ("--format", "-f"):
+            value = next(args, None)
+        elif arg.startswith("--format="):
+            value = arg.removeprefix("--format=")
+        elif not arg.startswith("-"):
+            paths.append(arg)
+            continue
+        else:
+            return None
+        if format is not None or value not in FORMATS:
+            return None  # a second --format, or a value the app words an error for
+        format = value
+    return (paths, format or "text") if paths else None
