@@ -21,7 +21,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from checker import audit
+from checker.audit.diff import read_corpus, semantic_diff
+from checker.audit.lock import _lock_text
+from checker.audit.mutation import mutation_report
 from checker.evaluation.space import build_space
 from checker.model.dates import PolicyDate
 from checker.model.rulebook import Rulebook
@@ -61,13 +63,13 @@ def main() -> None:
     args = parser.parse_args()
     old = load_rulebook(ROOT / "rules")
     new = mutated(old)
-    corpus = audit.read_corpus(ROOT / "scenarios")
+    corpus = read_corpus(ROOT / "scenarios")
     space = build_space(old, new)
-    median, times, diff = timed(args.runs, lambda: audit.semantic_diff(old, new))
-    with_corpus, _, _ = timed(args.runs, lambda: audit.semantic_diff(old, new, corpus))
-    lock, _, _ = timed(args.runs, lambda: audit._lock_text(old))
+    median, times, diff = timed(args.runs, lambda: semantic_diff(old, new))
+    with_corpus, _, _ = timed(args.runs, lambda: semantic_diff(old, new, corpus))
+    lock, _, _ = timed(args.runs, lambda: _lock_text(old))
     start = time.perf_counter()
-    report = audit.mutation_report(old, corpus)
+    report = mutation_report(old, corpus)
     mutate = time.perf_counter() - start
     print(
         json.dumps(

@@ -11,7 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import checker
-from checker import audit
+from checker.audit.coverage import coverage
+from checker.audit.diff import NOT_IN_CATALOGUE, read_corpus, semantic_diff
+from checker.audit.lock import check_lock, lock_text, write_lock
+from checker.audit.mutants import mutants
+from checker.audit.mutation import mutation_report
+from checker.audit.regions import overall
 from checker.engine import engine_for
 from checker.evaluation.scenario import evaluate
 from checker.model.dates import PolicyDate
@@ -27,7 +32,7 @@ from .strategies import scenario_dicts
 
 def verdict_of(book: Rulebook, strike: Strike, reading: str) -> str:
     if not any(w.id == strike.weapon for w in book.weapons):
-        return audit.NOT_IN_CATALOGUE
+        return NOT_IN_CATALOGUE
     return next(iter(engine_for(book).run(strike, reading).verdicts))
 
 
@@ -61,7 +66,7 @@ def nearby(draw: st.DrawFn, book: Rulebook, steps: int) -> Rulebook:
             grants = tuple(moved if i == index else g for i, g in enumerate(book.grants))
             book = replace(book, grants=grants, fingerprint=f"{book.fingerprint}~d{day}", _names={})
         else:
-            made = audit.mutants(book)
+            made = mutants(book)
             if made:
                 book = draw(st.sampled_from(made)).rulebook
     return book
@@ -86,7 +91,7 @@ def pairs(draw: st.DrawFn) -> tuple[Rulebook, Rulebook]:
 @given(pairs(), st.data())
 def test_the_semantic_diff_is_exact(pair: tuple[Rulebook, Rulebook], data: st.DataObject) -> None:
     old, new = pair
-    diff = audit.semantic_diff(old, new)
+    diff = semantic_diff(old, new)
     shared = [r for r in old.readings if r in new.readings]
     drawn = st.one_of(scenario_dicts(old), scenario_dicts(new))
     for raw in data.draw(st.lists(drawn, min_size=1, max_size=12)):
@@ -102,7 +107,7 @@ def test_the_semantic_diff_is_exact(pair: tuple[Rulebook, Rulebook], data: st.Da
 
 
 def test_a_rulebook_has_an_empty_diff_with_itself(rulebook: Rulebook) -> None:
-    diff = audit.semantic_diff(rulebook, rulebook, audit.read_corpus(SCENARIOS))
+    diff = semantic_diff(rulebook, rulebook, read_corpus(SCENARIOS))
     assert diff.empty and diff.changed == 0 and diff.scenarios_checked > 80
 
 
@@ -110,7 +115,7 @@ def test_moving_a_grant_date_reports_exactly_the_days_in_between(rulebook: Ruleb
     grant = next(g for g in rulebook.grants if g.id == "us-grant-atacms")
     later = replace(grant.in_force, from_=PolicyDate(_day(20)))
     moved = _with_grant(rulebook, replace(grant, in_force=later))
-    diff = audit.semantic_diff(rulebook, moved, audit.read_corpus(SCENARIOS))
+    diff = semantic_diff(rulebook, moved, read_corpus(SCENARIOS))
     lines = diff.lines()
     assert lines and all("ATACMS" in line and "2024-11-17 to 2024-11-19" in line for line in lines)
     assert all(line.endswith("→ prohibited") for line in lines)
@@ -128,7 +133,7 @@ def test_a_reading_only_change_names_the_reading(rulebook: Rulebook) -> None:
     grant = next(g for g in rulebook.grants if g.id == "us-grant-atacms")
     narrow = replace(grant.readings["narrow"], territories=["RU-KRS", "RU-BRY"])
     wider = _with_grant(rulebook, replace(grant, readings={**grant.readings, "narrow": narrow}))
-    diff = audit.semantic_diff(rulebook, wider)
+    diff = semantic_diff(rulebook, wider)
     assert diff.lines()
     assert all(
         " · RU-BRY · " in line and " · narrow: prohibited → " in line for line in diff.lines()
@@ -146,10 +151,9 @@ def test_a_weapon_missing_from_one_side_is_not_in_catalogue(rulebook: Rulebook) 
             "_names": {},
         }
     )
-    diff = audit.semantic_diff(rulebook, smaller)
+    diff = semantic_diff(rulebook, smaller)
     assert diff.lines() and all(
-        line.startswith("SCALP") and line.endswith(f"→ {audit.NOT_IN_CATALOGUE}")
-        for line in diff.lines()
+        line.startswith("SCALP") and line.endswith(f"→ {NOT_IN_CATALOGUE}") for line in diff.lines()
     )
 
 
@@ -157,8 +161,8 @@ def test_a_weapon_missing_from_one_side_is_not_in_catalogue(rulebook: Rulebook) 
 
 
 def test_the_lock_is_deterministic_and_covers_every_verdict(rulebook: Rulebook) -> None:
-    text = audit.lock_text(rulebook)
-    assert text == audit.lock_text(rulebook)
+    text = lock_text(rulebook)
+    assert text == lock_text(rulebook)
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     assert "civilian: prohibited" in lines
     assert (
@@ -170,7 +174,7 @@ def test_the_lock_is_deterministic_and_covers_every_verdict(rulebook: Rulebook) 
 
 
 def test_the_shipped_lock_is_up_to_date(rulebook: Rulebook) -> None:
-    assert audit.check_lock(rulebook).ok, "run `checker lock` and commit rules/policy.lock"
+    assert check_lock(rulebook).ok, "run `checker lock` and commit rules/policy.lock"
 
 
 def _copy_rules(tmp_path: Path) -> Path:
@@ -208,8 +212,8 @@ def test_a_refactor_leaves_the_lock_byte_identical(rulebook: Rulebook, tmp_path:
     header.write_text(yaml.safe_dump(head, sort_keys=True, width=300))
     refactored = checker.load_rulebook(folder)
     assert refactored.fingerprint != rulebook.fingerprint
-    assert audit.lock_text(refactored) == audit.lock_text(rulebook)
-    assert audit.semantic_diff(rulebook, refactored).empty
+    assert lock_text(refactored) == lock_text(rulebook)
+    assert semantic_diff(rulebook, refactored).empty
 
 
 def test_the_lock_check_fails_until_the_lock_is_written(tmp_path: Path) -> None:
@@ -219,25 +223,25 @@ def test_the_lock_check_fails_until_the_lock_is_written(tmp_path: Path) -> None:
         weapons.read_text().replace("consent_required: [GB, US]", "consent_required: [GB]")
     )
     book = checker.load_rulebook(folder)
-    check = audit.check_lock(book)
+    check = check_lock(book)
     assert not check.ok and not check.missing
     assert any(
         line.startswith("+Storm Shadow") and "consent of GB assumed: permitted" in line
         for line in check.diff
     )
-    path, changed = audit.write_lock(book)
+    path, changed = write_lock(book)
     assert changed and path == folder / "policy.lock"
-    assert audit.check_lock(book).ok
-    assert audit.write_lock(book) == (path, False)
+    assert check_lock(book).ok
+    assert write_lock(book) == (path, False)
     (folder / "policy.lock").unlink()
-    assert audit.check_lock(book).missing
+    assert check_lock(book).missing
 
 
 # --------------------------------------------------------------------------- mutants
 
 
 def test_mutants_cover_each_kind_of_change(rulebook: Rulebook) -> None:
-    names = [m.name for m in audit.mutants(rulebook)]
+    names = [m.name for m in mutants(rulebook)]
     expected = [
         "us-grant-atacms: in_force from 2024-11-17 → 2024-11-16 (-1 day)",
         "us-grant-atacms: in_force from 2024-11-17 → 2024-11 (known only to the month)",
@@ -259,7 +263,7 @@ def test_mutants_cover_each_kind_of_change(rulebook: Rulebook) -> None:
 
 
 def test_the_shipped_corpus_detects_every_mutant(rulebook: Rulebook) -> None:
-    report = audit.mutation_report(rulebook, audit.read_corpus(SCENARIOS))
+    report = mutation_report(rulebook, read_corpus(SCENARIOS))
     assert report.ok and report.score == 1.0
     assert [r.mutant.change for r in report.having("lock-only")] == [
         "readings narrow and broad swapped"
@@ -269,9 +273,9 @@ def test_the_shipped_corpus_detects_every_mutant(rulebook: Rulebook) -> None:
 
 
 def test_a_thinner_corpus_lets_mutants_survive_and_says_where(rulebook: Rulebook) -> None:
-    corpus = [c for c in audit.read_corpus(SCENARIOS) if "/dates/" not in c[0]]
+    corpus = [c for c in read_corpus(SCENARIOS) if "/dates/" not in c[0]]
     corpus = [c for c in corpus if "2024-11-16" not in c[0] and "2024-11-17" not in c[0]]
-    report = audit.mutation_report(
+    report = mutation_report(
         rulebook, corpus, select=lambda m: m.rule == "us-grant-atacms" and "in_force" in m.change
     )
     survived = {r.mutant.name: r for r in report.having("survived")}
@@ -288,12 +292,12 @@ def _scenarios(rulebook: Rulebook, folder: Path) -> list[Scenario]:
 
 
 def test_the_shipped_corpus_covers_everything(rulebook: Rulebook) -> None:
-    found = audit.coverage(rulebook, _scenarios(rulebook, SCENARIOS))
+    found = coverage(rulebook, _scenarios(rulebook, SCENARIOS))
     assert not found.missing and len(found.items) > 40
 
 
 def test_coverage_names_what_a_small_corpus_misses(rulebook: Rulebook) -> None:
-    found = audit.coverage(rulebook, _scenarios(rulebook, SCENARIOS / "atacms"))
+    found = coverage(rulebook, _scenarios(rulebook, SCENARIOS / "atacms"))
     missing = {str(item) for item in found.missing}
     assert "rule us-grant-himars: fires for some scenario" in missing
     assert "condition us-grant-himars: a strike inside the month 2024-05" in missing
@@ -309,7 +313,7 @@ def test_coverage_names_what_a_small_corpus_misses(rulebook: Rulebook) -> None:
 def test_overall_agrees_with_evaluate(rulebook: Rulebook) -> None:
     for scenario in _scenarios(rulebook, SCENARIOS / "missing-facts"):
         verdict = evaluate(rulebook, scenario)
-        assert audit.overall(verdict.readings.values()) == verdict.verdict
+        assert overall(verdict.readings.values()) == verdict.verdict
 
 
 # --------------------------------------------------------------------------- helpers

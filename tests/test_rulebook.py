@@ -148,7 +148,7 @@ def test_a_checked_rulebook_is_cached_by_content(
     def no_parsing(*args: object) -> None:
         raise AssertionError("an unchanged rulebook was parsed again")
 
-    monkeypatch.setattr("checker.rulebook.parse_yaml", no_parsing)
+    monkeypatch.setattr("checker.read.rulebook.parse_yaml", no_parsing)
     assert checker.load_rulebook(rules) == first
     monkeypatch.undo()
     monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))

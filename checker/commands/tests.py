@@ -21,9 +21,10 @@ def test_paths(
     junit: str | None = None,
 ) -> int:
     """Compare each scenario's `expect` with its verdict: 1 on a mismatch, 2 on bad input."""
-    from checker.audit.testreport import TestCase, TestReport, junit_xml
+    from checker.audit.testreport import TestCase, TestReport
     from checker.evaluation.batch import evaluate_paths
     from checker.read.rulebook import load_rulebook
+    from checker.report.audit import junit_xml
     from checker.report.registry import render
     from checker.report.verdict import text
 
