@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import hashlib
 import itertools
 import threading
 from collections import OrderedDict
@@ -43,7 +42,7 @@ from durable import engine as durable_engine
 from durable.engine import MessageNotHandledException, MessageObservedException
 
 from checker.errors import EngineFailure
-from checker.model.rulebook import Rulebook
+from checker.model.rulebook import Rulebook, rules_digest
 from checker.model.strike import Strike
 from checker.model.trace import Trace
 from checker.ruleset import Compiler, day_number
@@ -178,7 +177,7 @@ def engine_for(rulebook: Rulebook) -> Engine:
         digest = known[1]
         _DIGESTS.move_to_end(id(rulebook))
     else:
-        digest = _content_digest(rulebook)
+        digest = rules_digest(rulebook)
         _DIGESTS[id(rulebook)] = (rulebook, digest)  # holds the book: its id stays its own
         while len(_DIGESTS) > 4 * _ENGINE_CACHE_SIZE:
             _DIGESTS.popitem(last=False)
@@ -189,30 +188,3 @@ def engine_for(rulebook: Rulebook) -> Engine:
             _ENGINES.popitem(last=False)[1].close()
     _ENGINES.move_to_end(digest)
     return found
-
-
-def _content_digest(rulebook: Rulebook) -> str:
-    """What the compiled rules depend on, hashed (not the files' layout or their order)."""
-    parts = [
-        list(rulebook.readings),
-        *(_plain(rule) for rule in rulebook.weapons),
-        *(_plain(rule) for rule in rulebook.grants),
-        *(_plain(rule) for rule in rulebook.restrictions),
-        *(_plain(rule) for rule in rulebook.baseline),
-    ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    """A rule's content as nested tuples of field names and values: equal content, equal repr."""
-    fields = getattr(type(value), "__dataclass_fields__", None)
-    if fields is not None:
-        return (
-            type(value).__name__,
-            tuple((name, _plain(getattr(value, name))) for name in fields),
-        )
-    if isinstance(value, list | tuple):
-        return tuple(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return tuple(sorted((key, _plain(item)) for key, item in value.items()))
-    return value

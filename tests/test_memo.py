@@ -4,6 +4,7 @@ generated rulebooks; and it runs the engine once per class and reading."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,9 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import checker
-from checker.evaluation.memo import Extras, Memo, scenario_name
+from checker.engine import engine_for
+from checker.evaluation.explain import assemble
+from checker.evaluation.memo import Extras, Memo, readings_to_run, scenario_name
 from checker.evaluation.space import build_space
 from checker.model.rulebook import Rulebook
+from checker.model.scenario import Scenario
+from checker.model.verdict import Verdict
 from checker.read.lines import LineReader, point
 from checker.read.scenario import strike_of
 from checker.report.verdict import as_json
@@ -33,10 +38,19 @@ def memo_for(book: Rulebook, reading: str | None = None) -> Memo:
     return MEMOS[key]
 
 
+def plain_verdict(book: Rulebook, scenario: Scenario, reading: str | None, file: str) -> Verdict:
+    """The engine run directly for every reading, no memo and no table: the reference."""
+    strike = strike_of(book, scenario)
+    engine = engine_for(book)
+    traces = {name: engine.run(strike, name) for name in readings_to_run(book, reading)}
+    return assemble(book, scenario, strike, traces, file=file)
+
+
 def both_paths(book: Rulebook, data: dict[str, Any], file: str, reading: str | None) -> None:
     text = json.dumps(data)
     scenario = checker.parse_scenario(text, file, book)
-    plain = checker.evaluate(book, scenario, reading=reading, file=file)
+    plain = plain_verdict(book, scenario, reading, file)
+    assert checker.evaluate(book, scenario, reading=reading, file=file) == plain
     memo = memo_for(book, reading)
     strike = strike_of(book, scenario)
     assert memo.verdict(scenario, strike, file=file) == plain
@@ -81,6 +95,13 @@ def test_cell_key_is_the_space_s_cell(data: dict[str, Any]) -> None:
     assert memo_for(BOOK).cell(strike) == build_space(BOOK).cell_of(strike)
 
 
+@pytest.fixture
+def no_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache of its own: no decision table from earlier tests."""
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path))
+
+
+@pytest.mark.usefixtures("no_table")
 def test_one_engine_run_per_class_and_reading() -> None:
     memo = Memo(BOOK)
     base = {"weapon": "ATACMS", "target": {"territory": "RU-KRS", "kind": "ammunition_depot"}}
@@ -92,6 +113,7 @@ def test_one_engine_run_per_class_and_reading() -> None:
     assert memo.engine_runs == len(BOOK.readings)
 
 
+@pytest.mark.usefixtures("no_table")
 def test_reasons_quoting_the_strike_differ_within_a_class() -> None:
     # HIMARS in May 2024 (month precision): the reason names the day, so the template tree
     # must branch on it although the class is the same.

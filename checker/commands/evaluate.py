@@ -19,8 +19,8 @@ def eval_paths(
     jobs: int = 1,
 ) -> int:
     """Evaluate every path in order and write each verdict; 2 if any input was bad."""
-    from checker.evaluation.jsonl import is_jsonl
     from checker.read.rulebook import load_rulebook
+    from checker.read.scenario import is_jsonl
 
     rulebook = load_rulebook(rules)
     bad = 0

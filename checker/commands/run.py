@@ -8,6 +8,7 @@ line); 130 interrupted; 141 the reader of stdout went away (a closed pipe: quiet
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -34,7 +35,10 @@ def run(
     """
     writer = Writer()
     try:
-        return command(writer)
+        try:
+            return command(writer)
+        finally:
+            _keep_decisions()
     except passthrough:
         raise
     except CheckerError as err:
@@ -58,6 +62,14 @@ def run(
         if debug:
             raise
         return _bug(err)
+
+
+def _keep_decisions() -> None:
+    """What the engine decided in this run, written to the decision tables for the next."""
+    memo = sys.modules.get("checker.evaluation.memo")  # nothing to keep if never imported
+    if memo is not None:
+        with contextlib.suppress(OSError):
+            memo.save_all()
 
 
 def _bug(err: BaseException) -> int:

@@ -23,13 +23,8 @@ from checker.read.scenario import parse_scenario, strike_of
 from checker.read.sourcemap import decode
 
 STDIN = "-"
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
 CHUNK_PARTS = 1024
 """Output pieces (about 11 per line) gathered between two writes: results stream out."""
-
-
-def is_jsonl(path: str) -> bool:
-    return path.endswith(JSONL_SUFFIXES)
 
 
 @dataclass
@@ -46,12 +41,12 @@ class JsonlEvaluator:
     """Evaluate JSON Lines scenario files through the memoised path, line by line."""
 
     def __init__(self, rulebook: Rulebook, *, reading: str | None = None, json_out: bool) -> None:
-        from checker.evaluation.memo import Memo
+        from checker.evaluation.memo import memo_for
         from checker.read.lines import LineReader
 
         self.rulebook = rulebook
         self.reading = reading
-        self.memo = Memo(rulebook, reading=reading)
+        self.memo = memo_for(rulebook, reading)
         self.reader = LineReader(rulebook)
         self.json_out = json_out
         self.stats = JsonlStats()

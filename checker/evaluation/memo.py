@@ -27,16 +27,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from checker.engine import Engine, engine_for
 from checker.errors import CheckerError, Location
 from checker.evaluation.explain import Located, assemble, feasibility_between
 from checker.evaluation.space import Cell, Space, build_space
+from checker.evaluation.table import DecisionTable
 from checker.model.scenario import Scenario, Target
 from checker.model.strike import Strike
 from checker.model.trace import Trace
 from checker.model.verdict import Feasibility, Verdict, range_warnings
 
 if TYPE_CHECKING:
+    from checker.engine import Engine
     from checker.model.rulebook import Rulebook
 
 CellKey = tuple[Any, ...]
@@ -108,18 +109,23 @@ _MEMO_CACHE_SIZE = 64
 def memo_for(rulebook: Rulebook, reading: str | None = None) -> Memo:
     """The memo of `rulebook` under `reading`, shared by every evaluation in this process.
 
-    Kept for the very rulebook object (its sources and titles are read when explaining)
-    and the very engine `engine_for` gives for it, a few rulebooks at a time.
+    Kept for the very rulebook object (its sources and titles are read when explaining),
+    a few rulebooks at a time; what one learns is kept in its decision table.
     """
-    engine = engine_for(rulebook)
     key = (id(rulebook), reading)
     memo = _MEMOS.get(key)
-    if memo is None or memo.rulebook is not rulebook or memo.engine is not engine:
-        memo = _MEMOS[key] = Memo(rulebook, reading=reading, engine=engine)
+    if memo is None or memo.rulebook is not rulebook:
+        memo = _MEMOS[key] = Memo(rulebook, reading=reading)
         while len(_MEMOS) > _MEMO_CACHE_SIZE:
-            _MEMOS.popitem(last=False)
+            _MEMOS.popitem(last=False)[1].save()
     _MEMOS.move_to_end(key)
     return memo
+
+
+def save_all() -> None:
+    """Write what every memo of this process learnt into the decision tables."""
+    for memo in _MEMOS.values():
+        memo.save()
 
 
 class Memo:
@@ -131,7 +137,8 @@ class Memo:
         self.rulebook = rulebook
         self.readings = readings_to_run(rulebook, reading)
         self.space: Space = build_space(rulebook)
-        self.engine = engine or engine_for(rulebook)
+        self._engine = engine
+        self.table = DecisionTable(rulebook)
         self.engine_runs = 0
         self._traces: dict[CellKey, dict[str, Trace]] = {}
         self._trees: dict[CellKey, _Node] = {}
@@ -150,6 +157,19 @@ class Memo:
         self._forces_matter: dict[CellKey, bool] = {}
         self._then = {rule.id: rule.then for rule in rulebook.baseline}
         self._feasibility: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
+
+    @property
+    def engine(self) -> Engine:
+        """The compiled rulebook: compiled (and durable_rules imported) only when a class
+        is not in the decision table."""
+        if self._engine is None:
+            from checker.engine import engine_for
+
+            self._engine = engine_for(self.rulebook)
+        return self._engine
+
+    def save(self) -> None:
+        self.table.save()
 
     # ---- classes
 
@@ -182,14 +202,20 @@ class Memo:
         base = self._base(strike)
         consent = self._consent.get(base)
         if consent is None:
+            consent = self.table.consent(base)
+        if consent is None:
             traces = self._run(strike)
             consent = self._consent[base] = any(
                 trace.regime is not None and self._then.get(trace.regime) == "consent"
                 for trace in traces.values()
             )
+            self.table.learn_consent(base, consent)
             key = base + self._consent_part(strike) if consent else base + _NO_CONSENT
-            self._traces.setdefault(key, traces)
+            if key not in self._traces:
+                self._traces[key] = traces
+                self.table.learn(key, traces)
             return key
+        self._consent[base] = consent
         return base + self._consent_part(strike) if consent else base + _NO_CONSENT
 
     def _base(self, strike: Strike) -> CellKey:
@@ -238,7 +264,11 @@ class Memo:
         key = self.key(strike) if key is None else key
         found = self._traces.get(key)
         if found is None:
-            found = self._traces[key] = self._run(strike)
+            found = self.table.traces(key, self.readings)
+            if found is None:
+                found = self._run(strike)
+                self.table.learn(key, found)
+            self._traces[key] = found
         return found
 
     # ---- verdicts and their JSON

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from checker.engine import engine_for
 from checker.model.codes import country_of, subdivisions_of
 from checker.model.rulebook import Rulebook
 from checker.model.rules import BaselineRule, InForce, Restriction
@@ -393,6 +392,8 @@ def _run(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
     """The verdict per reading, and whether the consent regime applied."""
     if not any(w.id == strike.weapon for w in book.weapons):
         return tuple((r, None) for r in book.readings), False
+    from checker.engine import engine_for  # imported only when a class is decided
+
     engine = engine_for(book)
     traces: dict[str, Trace] = {r: engine.run(strike, r) for r in book.readings}
     consent = any(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from functools import cache
@@ -17,9 +18,11 @@ TABLE = Path(__file__).with_name("iso3166.txt")
 
 
 @cache
-def _codes() -> tuple[frozenset[str], frozenset[str]]:
+def _codes() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    """Countries, subdivisions, and the subdivisions sorted (the table keeps them so)."""
     codes = [line for line in TABLE.read_text().splitlines() if line and line[0] != "#"]
-    return frozenset(c for c in codes if "-" not in c), frozenset(c for c in codes if "-" in c)
+    ordered = tuple(sorted(c for c in codes if "-" in c))
+    return frozenset(c for c in codes if "-" not in c), frozenset(ordered), ordered
 
 
 def _countries() -> frozenset[str]:
@@ -45,7 +48,10 @@ def table_from_pycountry() -> str:
 
 @cache
 def subdivisions_of(country: str) -> frozenset[str]:
-    return frozenset(code for code in _subdivisions() if code.startswith(country + "-"))
+    ordered = _codes()[2]
+    start = bisect.bisect_left(ordered, country + "-")
+    end = bisect.bisect_left(ordered, country + ".")  # "." sorts right after "-"
+    return frozenset(ordered[start:end])
 
 
 def country_of(territory: str) -> str:

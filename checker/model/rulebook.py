@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from checker.model.rules import (
     BaselineRule,
@@ -74,3 +76,32 @@ class Rulebook:
 
     def grants_under(self, reading: str) -> tuple[Grant, ...]:
         return tuple(grant.under(reading) for grant in self.grants)
+
+
+def rules_digest(rulebook: Rulebook) -> str:
+    """What the rules decide with, hashed: the readings and every rule's content, not the
+    files' layout or order, nor the sources' titles (two rulebooks with equal digests
+    decide every strike alike, so they share an engine and a decision table)."""
+    parts = [
+        list(rulebook.readings),
+        *(_plain(rule) for rule in rulebook.weapons),
+        *(_plain(rule) for rule in rulebook.grants),
+        *(_plain(rule) for rule in rulebook.restrictions),
+        *(_plain(rule) for rule in rulebook.baseline),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """A rule's content as nested tuples of field names and values: equal content, equal repr."""
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return (
+            type(value).__name__,
+            tuple((name, _plain(getattr(value, name))) for name in fields),
+        )
+    if isinstance(value, list | tuple):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return tuple(sorted((key, _plain(item)) for key, item in value.items()))
+    return value

@@ -45,16 +45,24 @@ def cache_dir() -> Path | None:
 
 @cache
 def code_version() -> str:
-    """A digest of the code whose output an entry holds: the runtime types and the readers.
+    """A digest of the code whose output an entry holds: the runtime types, the readers,
+    the engine and the evaluation (a decision table holds the engine's answers).
 
-    Any change to them makes every older entry foreign, so an upgrade never reads a value
-    in a shape it no longer defines.
+    Any change to those files makes every older entry foreign, so an upgrade never reads
+    a value in a shape it no longer defines. Taken from each file's size and modification
+    time (a stat, not a read: it is paid on every start-up), in the package's own folder.
     """
     here = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(FORMAT.encode())
-    for folder in ("model", "read"):
-        for path in sorted((here / folder).glob("*.py")):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest = hashlib.sha256(f"{FORMAT}\0{here}".encode())
+    paths = [here / "engine.py", here / "ruleset.py"]
+    for folder in ("model", "read", "evaluation"):
+        paths += sorted((here / folder).glob("*.py"))
+    for path in paths:
+        try:
+            found = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(here)}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:32]
 
 

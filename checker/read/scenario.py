@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from checker.model.rulebook import Rulebook
 
 SCENARIO_SUFFIXES = (".json",)
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def is_jsonl(path: str) -> bool:
+    """A JSON Lines file (one scenario per line): streamed, never read whole."""
+    return path.endswith(JSONL_SUFFIXES)
 
 
 # --------------------------------------------------------------------------- scenarios

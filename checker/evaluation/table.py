@@ -1,0 +1,129 @@
+"""The decision table: what the engine decided for each class, kept between runs.
+
+A class of the finite space (`checker.evaluation.space`) gets the same traces from the
+engine every time, under the same rules and the same code. So the memo keeps what it
+learnt in the data-only cache (`checker.read.cache`), keyed by the rules' digest
+(`model.rulebook.rules_digest`) and the code version: the next run - another command, a
+worker, a cold `checker eval one.json` - reads a known class's traces instead of running
+the engine (or even importing durable_rules). durable_rules stays the only decision
+maker: the table only remembers its answers, and an entry it cannot read back exactly
+is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from checker.model.rulebook import Rulebook, rules_digest
+from checker.model.trace import Consent, Trace
+
+Key = tuple[Any, ...]
+KIND = "decisions"
+
+
+def table_key(rulebook: Rulebook) -> str:
+    return hashlib.sha256(f"{KIND}\0{rules_digest(rulebook)}".encode()).hexdigest()
+
+
+def _text(key: Key) -> str:
+    return json.dumps(key, separators=(",", ":"))
+
+
+def _consents(items: list[Consent]) -> list[list[Any]]:
+    return [[c.state, c.via, c.sure, list(c.why)] for c in items]
+
+
+def trace_data(trace: Trace) -> dict[str, Any]:
+    return {
+        "regime": trace.regime,
+        "verdicts": sorted(trace.verdicts),
+        "required": list(trace.required),
+        "weapon_rule": trace.weapon_rule,
+        "present": _consents(trace.present),
+        "doubtful": _consents(trace.doubtful),
+        "missing": {state: list(rules) for state, rules in trace.missing.items()},
+    }
+
+
+def trace_of(data: dict[str, Any]) -> Trace:
+    """A trace back from its data (a KeyError, TypeError or ValueError if it is not one)."""
+
+    def consents(items: list[list[Any]]) -> list[Consent]:
+        return [
+            Consent(str(s), str(v), bool(sure), tuple(map(str, why))) for s, v, sure, why in items
+        ]
+
+    verdicts = data["verdicts"]
+    if not isinstance(verdicts, list) or len(verdicts) != 1:
+        raise ValueError("a trace has one verdict")
+    return Trace(
+        regime=data["regime"],
+        verdicts=set(verdicts),
+        required=tuple(map(str, data["required"])),
+        weapon_rule=data["weapon_rule"],
+        present=consents(data["present"]),
+        doubtful=consents(data["doubtful"]),
+        missing={str(k): list(map(str, v)) for k, v in data["missing"].items()},
+    )
+
+
+class DecisionTable:
+    """One rulebook's table: read once when first asked, written back with what was learnt."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        self.key = table_key(rulebook)
+        self._stored: dict[str, Any] | None = None
+        self._traces: dict[str, dict[str, Any]] = {}
+        self._consent: dict[str, bool] = {}
+
+    def _table(self) -> dict[str, Any]:
+        if self._stored is None:
+            from checker.read import cache
+
+            found = cache.load(KIND, self.key, dict[str, Any])
+            ok = (
+                found is not None
+                and isinstance(found.get("traces"), dict)
+                and isinstance(found.get("consent"), dict)
+            )
+            self._stored = found if ok and found is not None else {"traces": {}, "consent": {}}
+        return self._stored
+
+    def traces(self, key: Key, readings: tuple[str, ...]) -> dict[str, Trace] | None:
+        """The class's trace under each reading, if the table holds them all."""
+        found = self._table()["traces"].get(_text(key))
+        if not isinstance(found, dict) or any(r not in found for r in readings):
+            return None
+        try:
+            return {reading: trace_of(found[reading]) for reading in readings}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def consent(self, base: Key) -> bool | None:
+        """Whether the base class falls under the consent regime, if the table knows."""
+        found = self._table()["consent"].get(_text(base))
+        return found if isinstance(found, bool) else None
+
+    def learn(self, key: Key, traces: dict[str, Trace]) -> None:
+        entry = self._traces.setdefault(_text(key), {})
+        entry.update({reading: trace_data(trace) for reading, trace in traces.items()})
+
+    def learn_consent(self, base: Key, consent: bool) -> None:
+        self._consent[_text(base)] = consent
+
+    def save(self) -> None:
+        """Merge what was learnt into the stored table (best effort: it is only a cache)."""
+        if not (self._traces or self._consent):
+            return
+        from checker.read import cache
+
+        self._stored = None  # another process may have stored more since: merge with that
+        table = self._table()
+        for key, entry in self._traces.items():
+            known = table["traces"].get(key)
+            table["traces"][key] = {**known, **entry} if isinstance(known, dict) else entry
+        table["consent"].update(self._consent)
+        cache.store(KIND, self.key, table)
+        self._traces, self._consent = {}, {}
