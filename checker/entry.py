@@ -20,6 +20,7 @@ _COMPLETION = "_CHECKER_COMPLETE"
 
 def main() -> None:
     """`checker`: a plain `eval` evaluated here, anything else by the Typer app."""
+    sys.argv[1:] = without_no_cache(sys.argv[1:])
     request = plain_eval(sys.argv[1:])
     if request is None:
         from checker.cli import main as cli_main
@@ -31,6 +32,18 @@ def main() -> None:
 
     paths, format = request
     sys.exit(run(lambda writer: eval_paths(writer, paths, format=format)))
+
+
+def without_no_cache(argv: list[str]) -> list[str]:
+    """`--no-cache` taken wherever it stands (before a `--`): the cache is bypassed for
+    this run, whichever command it is (`checker --help` lists it among the global options)."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    if "--no-cache" not in argv[:end]:
+        return argv
+    from checker.read import cache
+
+    cache.disable()
+    return [arg for arg in argv[:end] if arg != "--no-cache"] + argv[end:]
 
 
 def plain_eval(argv: list[str]) -> tuple[list[str], str] | None:

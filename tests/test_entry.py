@@ -136,6 +136,21 @@ def test_a_plain_eval_imports_neither_pydantic_typer_nor_rich() -> None:
         assert err.splitlines()[-1] == "[]"
 
 
+def test_no_cache_is_taken_wherever_it_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.read import cache
+
+    monkeypatch.setitem(cache._DISABLED, "off", False)
+    assert entry.without_no_cache(["eval", KURSK]) == ["eval", KURSK]
+    assert cache.cache_dir() is not None
+    assert entry.without_no_cache(["eval", KURSK, "--no-cache", "--", "--no-cache"]) == [
+        "eval",
+        KURSK,
+        "--",
+        "--no-cache",
+    ]
+    assert cache.cache_dir() is None
+
+
 def test_the_invocations_it_answers() -> None:
     assert entry.plain_eval(["eval", KURSK]) == ([KURSK], "text")
     assert entry.plain_eval(["eval", KURSK, "-f", "json", KURSK]) == ([KURSK, KURSK], "json")

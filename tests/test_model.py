@@ -112,8 +112,9 @@ def test_the_scenario_model_is_strict(change: dict[str, object]) -> None:
 
 
 def test_the_shipped_iso_table_is_pycountrys() -> None:
-    from checker.model.codes import TABLE, table_from_pycountry
+    from checker.model.codes import TABLE
+    from checker.read.isotable import table_from_pycountry
 
     assert TABLE.read_text() == table_from_pycountry(), (
-        "run: python -m checker.model.codes > checker/model/iso3166.txt"
+        "run: python -m checker.read.isotable > checker/model/iso3166.txt"
     )

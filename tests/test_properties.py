@@ -281,7 +281,7 @@ def test_fields_no_rule_reads_never_change_the_verdict(data: Data) -> None:
 
 
 def test_no_state_leaks_after_thousands_of_evaluations_and_failures(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     """3,000 evaluations in one engine, a tenth of them failing midway, all as the oracle says."""
     from checker.engine import Engine
@@ -290,7 +290,8 @@ def test_no_state_leaks_after_thousands_of_evaluations_and_failures(
     from . import oracle
 
     engine = Engine(SHIPPED)
-    # A memo of its own for each evaluation: every one runs the engine, none is remembered.
+    # A memo of its own for each evaluation, and no decision table: every one runs the engine.
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(
         "checker.evaluation.scenario.memo_for",
         lambda book, reading=None: Memo(book, reading=reading, engine=engine),

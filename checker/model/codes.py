@@ -33,19 +33,6 @@ def _subdivisions() -> frozenset[str]:
     return _codes()[1]
 
 
-def table_from_pycountry() -> str:
-    """The text of iso3166.txt as pycountry has it (to regenerate it, and for a test)."""
-    import pycountry  # only when regenerating: its tables are slow to load
-
-    countries = sorted(c.alpha_2 for c in pycountry.countries)
-    subdivisions = sorted(s.code for s in pycountry.subdivisions)
-    head = (
-        "# ISO 3166-1 alpha-2 and ISO 3166-2 codes, from pycountry.\n"
-        "# Regenerate: python -m checker.model.codes > checker/model/iso3166.txt (a test checks it).\n"
-    )
-    return head + "".join(code + "\n" for code in countries + subdivisions)
-
-
 @cache
 def subdivisions_of(country: str) -> frozenset[str]:
     ordered = _codes()[2]
@@ -90,7 +77,3 @@ def _hint(code: str) -> str:
     if code in reserved:
         return f" (did you mean {reserved[code]}?)"
     return ""
-
-
-if __name__ == "__main__":
-    print(table_from_pycountry(), end="")
