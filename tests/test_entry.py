@@ -232,3 +232,56 @@ def test_control_characters_from_the_input_never_reach_the_terminal() -> None:
     out = io.StringIO()
     Writer(out, io.StringIO()).out(Styled().line(("\x1b[2JFAKE: PERMITTED", "bold")))
     assert out.getvalue() == "\\x1b[2JFAKE: PERMITTED\n"
+
+
+@pytest.mark.parametrize("format", ["text", "json"])
+def test_a_reader_that_goes_away_ends_the_command_quietly(format: str) -> None:
+    """`checker eval ... | head`: exit 141, nothing on stderr, on either way of starting."""
+    paths = CASES[: len(FILES)] * 3  # more than a pipe holds
+    results = []
+    for code in ("from checker.entry import main; main()", "from checker.cli import main; main()"):
+        args = [sys.executable, "-c", "import sys; sys.argv[0] = 'checker'; " + code]
+        with subprocess.Popen(
+            [*args, "eval", *paths, "--format", format],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as process:
+            assert process.stdout is not None and process.stderr is not None
+            process.stdout.read(10)
+            process.stdout.close()
+            results.append((process.wait(), process.stderr.read()))
+    assert results == [(141, b""), (141, b"")]
+
+
+def test_output_that_cannot_be_written_is_one_line_and_exit_2() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    for code in ("from checker.entry import main; main()", "from checker.cli import main; main()"):
+        with Path("/dev/full").open("w") as full:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; sys.argv[0] = 'checker'; " + code,
+                    "eval",
+                    KURSK,
+                ],
+                cwd=ROOT,
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert done.returncode == 2
+        assert done.stderr == "checker: cannot write the output: No space left on device\n"
+
+
+def test_a_stream_that_cannot_encode_the_output_escapes_it() -> None:
+    from checker.report.writer import Writer
+
+    raw = io.BytesIO()
+    ascii_out = io.TextIOWrapper(raw, encoding="ascii")
+    Writer(ascii_out, io.StringIO()).out(Styled().line("a → b \ud800"))
+    ascii_out.flush()
+    assert raw.getvalue() == b"a \\u2192 b \\ud800\n"
