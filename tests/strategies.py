@@ -234,7 +234,14 @@ READINGS = ["narrow", "broad", "wide"]
 OPERATORS = ["UA", "PL", "US"]
 REGIMES = ["permitted", "prohibited", "undetermined", "consent", "consent"]  # consent twice
 SOURCE = "gen"
-PROVENANCE = [{"source": SOURCE, "quote": "a sentence the rule rests on", "evidence": "stated"}]
+PROVENANCE = [
+    {
+        "source": SOURCE,
+        "quote": "a sentence the rule rests on",
+        "evidence": "stated",
+        "supports": ["consent"],
+    }
+]
 
 
 # Strategies are built once and cached: building them inside every draw made generating

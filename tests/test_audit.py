@@ -126,6 +126,7 @@ def test_moving_a_grant_date_reports_exactly_the_days_in_between(rulebook: Ruleb
     assert changed == {
         "atacms-kursk-military-equipment-2024-11-18.json",
         "atacms-kursk-depot-2024-11-17.json",
+        "atacms-karachev-arsenal-bryansk-2024-11-19.json",
     }
 
 

@@ -25,15 +25,21 @@ def run(*args: str | Path, stdin: str | None = None) -> tuple[int, str, str]:
 def test_eval_text_output_exactly() -> None:
     expected = (
         "civilian-kursk-atacms-2024-11-20  PROHIBITED\n"
+        "  Prohibited: civilian objects are never a permitted target, whatever the territory or "
+        "consent (the distinction principle of international humanitarian law, outside the "
+        "report).\n"
         "  reading: broad\n"
         "  why:\n"
-        "  - Civilian objects are never a permitted target (civilian-objects)\n"
+        "  - Civilian objects are never a permitted target, whatever the territory or consent "
+        "(the distinction principle of international humanitarian law, outside the report).\n"
+        '      "Ukraine can use ATACMS missiles to strike concentrations of Russian and North '
+        'Korean troops, critical military equipment, logistics hubs, and ammunition depots." '
+        "(baseline) — Biden lets Ukraine strike Russia with long-range missiles, 17 Nov 2024\n"
+        "  caveats:\n"
+        "  - note: The strike is later than the newest source (17 Nov 2024): decisions taken "
+        "after it are not in the rulebook, so this verdict is the policy as reported on "
+        "17 Nov 2024.\n"
         "  rules: civilian-objects\n"
-        "  sources:\n"
-        '    - [civilian-objects] "Ukraine can use ATACMS missiles to strike concentrations of '
-        "Russian and North Korean troops, critical military equipment, logistics hubs, and "
-        'ammunition depots." — Biden lets Ukraine strike Russia with long-range missiles, '
-        "2024-11-17 (baseline)\n"
     )
     assert run("eval", CIVILIAN, "--reading", "broad") == (0, expected, "")
 

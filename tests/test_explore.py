@@ -50,7 +50,7 @@ def test_atacms_kursk_timeline_changes_on_the_grant_day(rulebook: Rulebook) -> N
     ]
     (opened,) = combined.intervals[1].opened_by
     assert opened.rule == "us-grant-atacms"
-    assert opened.event == "in force from 2024-11-17"
+    assert opened.event == "in force from 17 Nov 2024"
     assert opened.quote and opened.published == "2024-11-17"
     assert [b.reading for b in result.bands] == [None, "narrow", "broad"]
 
@@ -130,9 +130,9 @@ def test_timeline_renderers(rulebook: Rulebook) -> None:
         "opened_by": [result.bands[0].intervals[1].opened_by[0].to_dict()],
     }
     text = TIMELINE_RENDERERS["text"](result)
-    assert "from 2024-11-17" in text and "us-grant-atacms" in text
+    assert "from 17 Nov 2024" in text and "The United States allowed ATACMS" in text
     markdown = TIMELINE_RENDERERS["markdown"](result)
-    assert "| ATACMS | RU-KRS | all | from 2024-11-17 | **permitted** |" in markdown
+    assert "| ATACMS | Kursk oblast | all | from 17 Nov 2024 | **permitted** |" in markdown
 
 
 # --------------------------------------------------------------------------- why-not
@@ -211,10 +211,10 @@ def test_why_not_renderers(rulebook: Rulebook) -> None:
     result = why_not(rulebook, scenario(), file="k.json")
     data = json.loads(WHY_NOT_RENDERERS["json"](result))
     assert data["file"] == "k.json" and data["alternatives"][0]["fields_changed"] == 1
-    assert "2024-11-17" in WHY_NOT_RENDERERS["text"](result)
-    assert "| 1 | date 2024-11-17 (later) | **permitted** |" in WHY_NOT_RENDERERS["markdown"](
-        result
-    )
+    assert "17 Nov 2024" in WHY_NOT_RENDERERS["text"](result)
+    assert "| 1 | a strike on 17 Nov 2024 (later) | **permitted** |" in WHY_NOT_RENDERERS[
+        "markdown"
+    ](result)
 
 
 def test_shipped_scenario_before_the_grant(rulebook: Rulebook) -> None:

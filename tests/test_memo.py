@@ -105,7 +105,7 @@ def no_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_one_engine_run_per_class_and_reading() -> None:
     memo = Memo(BOOK)
     base = {"weapon": "ATACMS", "target": {"territory": "RU-KRS", "kind": "ammunition_depot"}}
-    days = ["2024-11-17", "2024-11-20", "2025-01-02", "2026-06-30"]  # one class: from 2024-11-17
+    days = ["2024-11-18", "2024-11-20", "2025-01-02", "2026-06-30"]  # one class: from 2024-11-18
     for day in days:
         scenario = checker.parse_scenario(json.dumps({**base, "date": day}), "x.json", BOOK)
         verdict = memo.verdict(scenario, strike_of(BOOK, scenario))
@@ -128,8 +128,8 @@ def test_reasons_quoting_the_strike_differ_within_a_class() -> None:
         scenario = checker.parse_scenario(json.dumps(data), "x.json", BOOK)
         strike = strike_of(BOOK, scenario)
         lines.append(memo.json_line(strike, Extras("s", None, None, None, strike.weapon)))
-    assert b"2024-05-03 falls inside 2024-05" in lines[0]
-    assert b"2024-05-29 falls inside 2024-05" in lines[1]
+    assert b"the strike on 3 May 2024 falls inside it" in lines[0]
+    assert b"the strike on 29 May 2024 falls inside it" in lines[1]
     assert memo.engine_runs == len(BOOK.readings)
 
 

@@ -103,6 +103,25 @@ def test_the_policy_table_as_read(rulebook: Rulebook) -> None:
         ),
         ("rulebook.yaml", "document: sources/", "document: ../../", "must lie inside"),
         (
+            "grants/us.yaml",
+            'quote: "Previously, Ukrainians were permitted',
+            'quote: "Ukrainians were permitted',
+            "quote is not whole sentences of source 'nyt-2024-11-17'",
+        ),
+        (
+            "grants/us.yaml",
+            "highlight: after Russia conducted",
+            "highlight: before Russia conducted",
+            "highlight is not a part of the quote",
+        ),
+        (
+            "weapons.yaml",
+            "supports: [range]",
+            "supports: [reach]",
+            "'reach' is not allowed; expected one of 'supplier', 'consent'",
+        ),
+        ("weapons.yaml", "supports: [range]", "supports: []", "should have at least 1 item"),
+        (
             "weapons.yaml",
             "    supplier: US\n    consent_required: [US]\n    range: {stated: about 190",
             "    supplier: US\n    supplier: US\n    consent_required: [US]\n    range: {stated: about 190",

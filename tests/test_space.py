@@ -98,7 +98,8 @@ def test_the_shipped_space_is_split_where_the_rules_speak() -> None:
         "until 2024-04-30",
         "2024-05-01 to 2024-05-31",
         "2024-06-01 to 2024-11-16",
-        "from 2024-11-17",
+        "on 2024-11-17",
+        "from 2024-11-18",  # the day after the source: the `after-sources` caveat
     ]
     assert ("logistics_hub", "ammunition_depot", "supply_line") in space.kinds
     assert {t.key for t in space.territories} == {"RU", "RU-KRS", "RU-*", "UA", "UA-*", ANY}

@@ -1,16 +1,28 @@
-"""From what fired under each reading to one verdict with its reasons and sources."""
+"""From what fired under each reading to one verdict: its summary, reasons, caveats and sources.
+
+Each reading's trace is put in words by `checker.evaluation.reasons`; here the readings are
+joined (theirs if they agree, else undetermined, each reading's deciding facts shown), the
+summary is the verdict and the deciding fact in a sentence, and the caveats say what the
+verdict cannot know (a strike after the newest source, a weapon named by its launcher).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from checker.evaluation.reasons import Explainer
+from checker.model import names
 from checker.model.rulebook import Rulebook
 from checker.model.strike import Strike
-from checker.model.trace import Consent, Trace
+from checker.model.trace import Trace
 from checker.model.verdict import (
+    Caveat,
     Feasibility,
     ReadingResult,
+    Reason,
     SourceRef,
     Uncertainty,
     Verdict,
@@ -18,146 +30,8 @@ from checker.model.verdict import (
 )
 
 if TYPE_CHECKING:
-    from checker.model.rules import Grant, Weapon
+    from checker.model.rules import Weapon
     from checker.model.scenario import Scenario
-
-
-# --------------------------------------------------------------------------- one reading
-
-
-class _Explainer:
-    """Sentences for one reading's trace, in the order a reader follows the chain."""
-
-    def __init__(self, rulebook: Rulebook, strike: Strike, reading: str, trace: Trace) -> None:
-        self.book, self.strike, self.reading, self.trace = rulebook, strike, reading, trace
-        self.grants = {g.id: g for g in rulebook.grants_under(reading)}
-        self.rules: list[str] = []
-        self.reasons: list[str] = []
-        self.doubts: list[Uncertainty] = []
-
-    def explain(self) -> ReadingResult:
-        trace = self.trace
-        (verdict,) = trace.verdicts
-        regime = _find(self.book.baseline, trace.regime)
-        if regime is not None:
-            self._use(regime.id, f"{regime.title} ({regime.id})")
-            if regime.then == "consent":
-                self._consents()
-            elif regime.then == "undetermined":
-                self.doubts.append(
-                    Uncertainty("outside-policy", self._outside(), self.reading, regime.id)
-                )
-        return ReadingResult(
-            self.reading, verdict, tuple(self.rules), tuple(self.reasons), tuple(self.doubts)
-        )
-
-    def _use(self, rule_id: str, reason: str | None = None) -> None:
-        if rule_id not in self.rules:
-            self.rules.append(rule_id)
-        if reason and reason not in self.reasons:
-            self.reasons.append(reason)
-
-    def _outside(self) -> str:
-        strike, covered = self.strike, self._covered_countries()
-        if strike.operator != "UA":
-            return (
-                f"operator {strike.operator} is outside the reported policy (it concerns Ukraine)"
-            )
-        return (
-            f"territory {strike.territory} is outside the reported policy "
-            f"(it covers {', '.join(covered)})"
-        )
-
-    def _covered_countries(self) -> list[str]:
-        return sorted({c for r in self.book.baseline for c in (r.when.territories or ())})
-
-    def _consents(self) -> None:
-        trace = self.trace
-        weapon = self.book.weapon(trace.weapon_rule) if trace.weapon_rule else None
-        if weapon is not None:
-            states = " and ".join(trace.required)
-            self._use(weapon.id, f"{weapon.name} ({weapon.id}) needs the consent of {states}")
-        for state in trace.required:
-            sure = [c for c in trace.present if c.state == state]
-            maybe = [c for c in trace.doubtful if c.state == state]
-            if sure:
-                for consent in sure:
-                    self._use_consent(consent, f"consent of {state} is in force: ")
-            elif maybe:
-                for consent in maybe:
-                    self._use_consent(consent, f"consent of {state} is only possibly in force: ")
-            else:
-                self._missing(state, trace.missing.get(state, []))
-
-    def _use_consent(self, consent: Consent, lead: str) -> None:
-        if consent.via == "assume":
-            self._use_assumption(lead)
-            return
-        grant = self.grants[consent.via]
-        self._use(grant.id, f"{lead}{grant.title} ({grant.id}, in force {grant.in_force})")
-        for why in consent.why:
-            detail = self._doubt_detail(grant, why)
-            self.doubts.append(Uncertainty(_DOUBT_CODES[why], detail, self.reading, grant.id))
-            self.reasons.append(f"  {detail}")
-
-    def _use_assumption(self, lead: str) -> None:
-        reason = f"{lead}assumed in the scenario (assume.consent)"
-        if reason not in self.reasons:
-            self.reasons.append(reason)
-
-    def _doubt_detail(self, grant: Grant, why: str) -> str:
-        strike = self.strike
-        if why == "month":
-            start = grant.in_force.from_
-            end = grant.in_force.until
-            month = start if start and start.precision == "month" else end
-            return (
-                f"{grant.id} is in force {grant.in_force}, a date known only to the month, "
-                f"and {strike.day.isoformat()} falls inside {month}"
-            )
-        if why == "forces":
-            wanted = sorted({f for clause in grant.targets for f in clause.forces or ()})
-            return (
-                f"target.forces is not given, and {grant.id} covers only forces within "
-                f"{', '.join(wanted)}"
-            )
-        places = ", ".join(grant.territories)
-        return (
-            f"target.territory is given only as {strike.territory}, and under the "
-            f"{self.reading} reading {grant.id} covers {places} only"
-        )
-
-    def _missing(self, state: str, citing: list[str]) -> None:
-        lead = f"consent of {state} is missing"
-        if not citing:
-            self.reasons.append(f"{lead}: no grant covers this strike, and none is assumed")
-        for rule_id in citing:
-            rule = _find(self.book.restrictions, rule_id)
-            assert rule is not None
-            self._use(rule_id, f"{lead}: {rule.title} ({rule_id})")
-        hint = self._would_need(state)
-        if hint:
-            self.reasons.append(f"  {hint}")
-
-    def _would_need(self, state: str) -> str:
-        weapon = self.strike.weapon
-        grants = [g for g in self.grants.values() if g.grantor == state and weapon in g.weapons]
-        if not grants:
-            return f"no reported grant of {state} covers {weapon}; only assume.consent could"
-        parts = []
-        for grant in grants:
-            kinds = sorted({k for clause in grant.targets for k in clause.kinds})
-            parts.append(
-                f"{grant.id} covers {', '.join(kinds)} on {', '.join(grant.territories)}"
-                f" {grant.in_force}"
-            )
-        return "would need: " + "; ".join(parts) + f"; or assume.consent including {state}"
-
-
-_DOUBT_CODES = {"month": "month-precision", "forces": "missing-fact", "subdivision": "missing-fact"}
-
-
-# --------------------------------------------------------------------------- all readings
 
 
 def assemble(
@@ -167,24 +41,32 @@ def assemble(
     traces: dict[str, Trace],
     *,
     file: str | None = None,
+    after_sources: bool | None = None,
 ) -> Verdict:
-    """One verdict from every reading's trace: theirs if they agree, else undetermined."""
+    """One verdict from every reading's trace: theirs if they agree, else undetermined.
+
+    `after_sources`: whether the strike is later than the newest source, when the caller
+    knows it from the strike's class (the memo): then the strike's day is not read for it.
+    """
     results = tuple(
-        _Explainer(rulebook, strike, reading, trace).explain() for reading, trace in traces.items()
+        Explainer(rulebook, strike, reading, trace).explain() for reading, trace in traces.items()
     )
     verdicts = {r.verdict for r in results}
     overall = verdicts.pop() if len(verdicts) == 1 else "undetermined"
     rules = _unique(rule for r in results for rule in r.rules)
     doubts = [u for r in results for u in r.undetermined]
-    reasons: list[str] = []
-    if len(results) > 1 and len({r.verdict for r in results}) > 1:
+    disagree = len(results) > 1 and len({r.verdict for r in results}) > 1
+    if disagree:
         split = ", ".join(f"{r.reading} → {r.verdict}" for r in results)
         doubts.insert(0, Uncertainty("readings-disagree", f"the readings disagree: {split}"))
-        reasons.append(f"the readings disagree: {split}")
-        for result in results:
-            reasons.extend(f"[{result.reading}] {line}" for line in result.reasons)
+        reasons = _disagreeing(results)
+        summary = f"Undetermined: {_readings_clause(rulebook, results)}."
     else:
-        reasons.extend(_unique(line for r in results for line in r.reasons))
+        reasons = _unique(r for result in results for r in result.reasons)
+        summary = f"{overall.capitalize()}: {results[0].why}."
+    if after_sources is None:
+        after_sources = strike.day > newest_source(rulebook)
+    caveats = _caveats(rulebook, after_sources, strike)
     sources = _sources(rulebook, rules, [r.reading for r in results])
     name = scenario.id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
     feasibility = feasibility_of(rulebook, scenario, strike)
@@ -201,7 +83,77 @@ def assemble(
         expect=scenario.expect,
         file=file,
         warnings=warnings,
+        summary=summary,
+        caveats=caveats,
     )
+
+
+def _disagreeing(results: tuple[ReadingResult, ...]) -> tuple[Reason, ...]:
+    """Each reading's deciding reasons (marked with the reading), then the shared context."""
+    deciding = [
+        replace(reason, reading=result.reading)
+        for result in results
+        for reason in result.reasons
+        if reason.deciding
+    ]
+    context = [reason for result in results for reason in result.reasons if not reason.deciding]
+    return _unique([*deciding, *context])
+
+
+def _readings_clause(rulebook: Rulebook, results: tuple[ReadingResult, ...]) -> str:
+    parts = []
+    for index, result in enumerate(results):
+        scope = reading_scope(rulebook, result.reading)
+        label = f"under the {result.reading} reading" + (f" ({scope})" if scope else "")
+        subject = "the strike" if index == 0 else "it"
+        outcome = (
+            "could not be decided" if result.verdict == "undetermined" else f"was {result.verdict}"
+        )
+        parts.append(f"{label} {subject} {outcome}")
+    count = _NUMBERS.get(len(results), str(len(results)))
+    return f"the report can be read {count} ways: " + "; ".join(parts)
+
+
+_NUMBERS = {2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def reading_scope(rulebook: Rulebook, reading: str) -> str | None:
+    """What a reading means, in a few words ("Kursk oblast only"), from the grants it changes."""
+    for grant in rulebook.grants:
+        override = grant.readings.get(reading)
+        if override is not None:
+            return override.summary
+    return None
+
+
+def newest_source(rulebook: Rulebook) -> date:
+    """The publication day of the rulebook's newest source: its date horizon."""
+    return max(source.published for source in rulebook.sources.values())
+
+
+def _caveats(rulebook: Rulebook, after_sources: bool, strike: Strike) -> tuple[Caveat, ...]:
+    found = []
+    if after_sources:
+        day = names.day(newest_source(rulebook))
+        found.append(
+            Caveat(
+                "after-sources",
+                f"The strike is later than the newest source ({day}): decisions taken after "
+                f"it are not in the rulebook, so this verdict is the policy as reported on {day}.",
+            )
+        )
+    if strike.launcher:
+        weapon = rulebook.weapon(strike.weapon)
+        what = weapon.description or weapon.name
+        found.append(
+            Caveat(
+                "launcher-named",
+                f"The weapon is named by its launcher: {weapon.name} here means {what}. A "
+                "different missile fired from the same launcher (such as an ATACMS) is "
+                "evaluated under its own name.",
+            )
+        )
+    return tuple(found)
 
 
 def _unique(items: Any) -> tuple[Any, ...]:
@@ -246,7 +198,8 @@ def _sources(
                     source.published.isoformat(),
                     entry.quote,
                     entry.evidence,
-                    entry.supports,
+                    tuple(entry.supports),
+                    entry.highlight,
                     entry.basis,
                 )
             )

@@ -28,7 +28,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from checker.errors import CheckerError, Location
-from checker.evaluation.explain import Located, assemble, feasibility_between
+from checker.evaluation.explain import Located, assemble, feasibility_between, newest_source
 from checker.evaluation.space import Cell, Space, build_space
 from checker.evaluation.table import DecisionTable
 from checker.model.scenario import Scenario, Target
@@ -157,6 +157,7 @@ class Memo:
         self._forces_matter: dict[CellKey, bool] = {}
         self._then = {rule.id: rule.then for rule in rulebook.baseline}
         self._feasibility: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
+        self._newest = newest_source(rulebook)
 
     @property
     def engine(self) -> Engine:
@@ -275,7 +276,21 @@ class Memo:
 
     def verdict(self, scenario: Scenario, strike: Strike, *, file: str | None = None) -> Verdict:
         """Exactly `evaluation.evaluate(...)`, with the traces reused from the class."""
-        return assemble(self.rulebook, scenario, strike, self.traces(strike), file=file)
+        key = self.key(strike)
+        return assemble(
+            self.rulebook,
+            scenario,
+            strike,
+            self.traces(strike, key),
+            file=file,
+            after_sources=self._after_sources(key),
+        )
+
+    def _after_sources(self, key: CellKey) -> bool:
+        """Whether the class's days are all later than the newest source (the space has a
+        boundary the day after each source's publication, so no class straddles it)."""
+        start = self.space.spans[key[4]].start
+        return start is not None and start > self._newest
 
     def feasibility_slots(
         self, weapon: str, target: Located, launch: Located
@@ -340,6 +355,7 @@ class Memo:
             _NEUTRAL,
             cast(Strike, recording),
             self.traces(strike, key),
+            after_sources=self._after_sources(key),
         )
         data = verdict.to_dict()
         for slot in SLOTS:

@@ -345,6 +345,9 @@ def _boundaries(rulebooks: Sequence[Rulebook]) -> tuple[date, ...]:
         for reading in book.readings:
             for grant in book.grants_under(reading):
                 found.update(_span_dates(grant.in_force, month_aware=True))
+        # The day after each source: a strike from then on gets the `after-sources` caveat,
+        # so the caveat too is constant inside a class.
+        found.update(s.published + timedelta(days=1) for s in book.sources.values())
     return tuple(sorted(found))
 
 

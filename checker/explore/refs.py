@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from checker.model import names
 from checker.model.dates import PolicyDate
 from checker.model.rulebook import Rulebook
 from checker.model.rules import Grant, Provenance, Rule
@@ -42,7 +43,7 @@ def _provenance(rule: Rule, readings: Iterable[str], prefer: Sequence[str]) -> l
             if override is not None:
                 entries = [*override.provenance, *entries]
     for word in prefer:
-        chosen = [e for e in entries if e.supports and word in e.supports]
+        chosen = [e for e in entries if word in e.supports]
         if chosen:
             return chosen
     return entries
@@ -91,14 +92,16 @@ def date_events(book: Rulebook, readings: Sequence[str], weapon: str) -> dict[da
         end: PolicyDate | None = rule.in_force.until
         if start is not None:
             if start.precision == "month":
-                add(start.first, rule.id, f"in force from {start} (the day is not known)")
-                add(start.last + timedelta(days=1), rule.id, f"surely in force after {start}")
+                month = names.month(start.first)
+                add(start.first, rule.id, f"in force from {month} (the day is not known)")
+                add(start.last + timedelta(days=1), rule.id, f"surely in force after {month}")
             else:
-                add(start.first, rule.id, f"in force from {start}")
+                add(start.first, rule.id, f"in force from {names.day(start.first)}")
         if end is not None:
+            last = names.month(end.first) if end.precision == "month" else names.day(end.last)
             if end.precision == "month":
-                add(end.first, rule.id, f"in force until {end} (the day is not known)")
-            add(end.last + timedelta(days=1), rule.id, f"no longer in force after {end}")
+                add(end.first, rule.id, f"in force until {last} (the day is not known)")
+            add(end.last + timedelta(days=1), rule.id, f"no longer in force after {last}")
     return found
 
 
@@ -111,5 +114,5 @@ def boundary_refs(
     refs = []
     for entry in events:
         rule_id, event = entry.split("\t", 1)
-        refs.append(rule_ref(book, rule_id, event, readings=readings, prefer=("in force",)))
+        refs.append(rule_ref(book, rule_id, event, readings=readings, prefer=("in_force",)))
     return tuple(refs)

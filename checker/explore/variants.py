@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.evaluation.space import ANY, Space
+from checker.model import names
 from checker.model.scenario import Scenario
 from checker.model.strike import Strike
 
@@ -60,7 +61,7 @@ class Variants:
             word = "earlier" if earlier else "later"
             found.append(
                 (
-                    FieldChange("date", day.isoformat(), f"date {day.isoformat()} ({word})"),
+                    FieldChange("date", day.isoformat(), f"a strike on {names.day(day)} ({word})"),
                     lambda s, day=day: replace(s, date=day),  # type: ignore[misc]
                 )
             )
@@ -74,7 +75,7 @@ class Variants:
         for size in range(1, len(missing) + 1):
             for subset in itertools.combinations(missing, size):
                 states = tuple(sorted(have | set(subset)))
-                label = "assume consent of " + " and ".join(subset)
+                label = "assume the consent of " + names.join(names.state(c) for c in subset)
                 found.append(
                     (
                         FieldChange("assume.consent", list(states), label),
@@ -89,8 +90,10 @@ class Variants:
         for group in self.space.kinds:
             if group == here:
                 continue
-            label = f"target.kind {group[0]}" + (
-                f" (or {', '.join(group[1:])})" if len(group) > 1 else ""
+            label = f"a target of another kind: {names.kind(group[0])}" + (
+                f" (or {names.join((names.kind(k) for k in group[1:]), 'or')})"
+                if len(group) > 1
+                else ""
             )
             found.append(
                 (
@@ -107,11 +110,14 @@ class Variants:
             if place == here:
                 continue
             code = place.representative
-            label = f"target.territory {code}"
-            if place.key == ANY or place.key.endswith("-*"):
-                label += f" ({place})"
+            if place.key == ANY:
+                label = "a target in any other country"
+            elif place.key.endswith("-*"):
+                label = f"a target in any other region of {names.place(place.key[:-2])}"
             elif "-" not in place.key:
-                label += " (country level, no subdivision)"
+                label = f"a target given only as {names.place(code)} (no region)"
+            else:
+                label = f"a target in {names.place(code)}"
             found.append(
                 (
                     FieldChange("target.territory", code, label),
@@ -130,14 +136,14 @@ class Variants:
             if group == here:
                 continue
             value = list(group.representative) if group.representative is not None else None
-            label = "target.forces " + (
-                "removed"
-                if value is None
-                else "[]"
-                if not value
-                else f"{'/'.join(value)}"
-                + (" (forces the grants do not name)" if group.key == "other" else "")
-            )
+            if value is None:
+                label = "no word of whose forces are at the target"
+            elif not value:
+                label = "no forces at the target"
+            elif group.key == "other":
+                label = "forces at the target of a state no grant names"
+            else:
+                label = f"forces at the target: {names.join(names.state(f) for f in value)} only"
             found.append(
                 (
                     FieldChange("target.forces", value, label),
@@ -153,11 +159,11 @@ class Variants:
             if code == here:
                 continue
             value = self.space.operator_representative if code == ANY else code
-            label = f"operator {value}" + (
-                f" (any operator other than {', '.join(self.space.operators)})"
-                if code == ANY
-                else ""
-            )
+            if code == ANY:
+                others = names.join((names.state(c) for c in self.space.operators), "or")
+                label = f"a strike by any state other than {others}"
+            else:
+                label = f"a strike by {names.state(code)}"
             found.append(
                 (
                     FieldChange("operator", value, label),

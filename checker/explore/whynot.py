@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from checker.evaluation.explain import reading_scope
 from checker.evaluation.memo import readings_to_run
 from checker.evaluation.scenario import evaluate
 from checker.evaluation.space import build_space
@@ -87,11 +88,12 @@ class _Search(Variants):
         for variants in dimensions:
             found += self._try([[v] for v in variants])
         found += self._readings()
-        found = _prune(found, self.strike.day)
+        causes = tuple(u.field or u.code for u in base.undetermined)
+        found = _prune(found, self.strike.day, base.verdict, causes)
         if not found:
             for first, second in itertools.combinations(dimensions, 2):
                 found += self._try([[a, b] for a in first for b in second])
-            found = _prune(found, self.strike.day)
+            found = _prune(found, self.strike.day, base.verdict, causes)
         notes = []
         if not found:
             notes.append("no change of one or two fields gives a different verdict")
@@ -126,14 +128,16 @@ class _Search(Variants):
             verdict = self.verdict_of(self.scenario, name)
             if verdict.verdict == self.base.verdict:
                 continue
-            change = FieldChange("reading", name, f"under the {name} reading only")
+            scope = reading_scope(self.book, name)
+            label = f"the {name} reading only" + (f" ({scope})" if scope else "")
+            change = FieldChange("reading", name, label)
             refs = tuple(
                 rule_ref(
                     self.book,
                     rule,
                     f"read as: {self.book.header.readings.get(name, name)}",
                     readings=(name,),
-                    prefer=("territor",),
+                    prefer=("reading", "territories"),
                 )
                 for rule in verdict.rules
                 if isinstance(self.book.rule(rule), Grant) and self.book.rule(rule).readings  # type: ignore[union-attr]
@@ -152,9 +156,9 @@ class _Search(Variants):
                 refs.append(rule_ref(self.book, "assume.consent", change.label))
         old, new = set(self.base.rules), list(verdict.rules)
         prefer = {
-            "target.territory": ("territor",),
-            "target.kind": ("target",),
-            "target.forces": ("forces", "target"),
+            "target.territory": ("reading", "territories"),
+            "target.kind": ("kinds",),
+            "target.forces": ("forces", "kinds"),
         }
         words = tuple(w for c in changes for w in prefer.get(c.field, ()))
         gained = [r for r in new if r not in old]
@@ -189,9 +193,14 @@ class _Search(Variants):
         return refs
 
 
-def _prune(found: list[Alternative], today: date) -> list[Alternative]:
+def _prune(
+    found: list[Alternative], today: date, verdict: str, causes: tuple[str, ...] = ()
+) -> list[Alternative]:
     """Keep the minimal ones: for dates the nearest per direction and verdict; for consents,
-    no superset of a consent that already suffices; then rank by fields changed."""
+    no superset of a consent that already suffices. Then rank them by the question a
+    reader asks: for `prohibited`, what permits; for `permitted`, what prohibits; for
+    `undetermined`, what decides it (the reading, the missing fact, the day within a
+    month-precision window) - each by the fewest fields changed."""
     kept: list[Alternative] = []
     for alt in found:
         fields = [c.field for c in alt.changes]
@@ -227,15 +236,41 @@ def _prune(found: list[Alternative], today: date) -> list[Alternative]:
         "reading",
     ]
 
-    def rank(alt: Alternative) -> tuple[int, list[int], int]:
+    # The answer a reader wants first: what permits a prohibited strike, what prohibits a
+    # permitted one; for an undetermined one both settle it, a permission first.
+    wanted = {"prohibited": ("permitted",), "permitted": ("prohibited",)}.get(
+        verdict, ("permitted",)
+    )
+    deciders = [field for cause in causes for field in _DECIDERS.get(cause, ())]
+
+    def rank(alt: Alternative) -> tuple[int, int, int, list[int], int]:
         days = [
             abs((date.fromisoformat(c.value) - today).days)
             for c in alt.changes
             if c.field == "date"
         ]
-        return len(alt.changes), [order.index(c.field) for c in alt.changes], sum(days)
+        answers = 0 if alt.verdict in wanted else 1
+        fields = [c.field for c in alt.changes]
+        decides = min((deciders.index(f) for f in fields if f in deciders), default=len(deciders))
+        return (
+            decides if verdict == "undetermined" else answers,
+            len(alt.changes),
+            answers if verdict == "undetermined" else decides,
+            [order.index(c.field) for c in alt.changes],
+            sum(days),
+        )
 
     return sorted(kept, key=rank)
+
+
+_DECIDERS = {
+    "readings-disagree": ("reading",),
+    "target.forces": ("target.forces",),
+    "target.territory": ("target.territory",),
+    "month-precision": ("date",),
+    "outside-policy": ("target.territory", "operator"),
+}
+"""For each cause of an undetermined verdict, the changes that settle it."""
 
 
 def why_not(

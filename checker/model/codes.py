@@ -20,9 +20,23 @@ TABLE = Path(__file__).with_name("iso3166.txt")
 @cache
 def _codes() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
     """Countries, subdivisions, and the subdivisions sorted (the table keeps them so)."""
-    codes = [line for line in TABLE.read_text().splitlines() if line and line[0] != "#"]
+    codes = [line.split("\t", 1)[0] for line in _lines()]
     ordered = tuple(sorted(c for c in codes if "-" in c))
     return frozenset(c for c in codes if "-" not in c), frozenset(ordered), ordered
+
+
+def _lines() -> list[str]:
+    return [line for line in TABLE.read_text(encoding="utf-8").splitlines() if line[:1] not in "#"]
+
+
+@cache
+def iso_name(code: str) -> str | None:
+    """The ISO 3166 name of a country or subdivision code (None for a code not in the table)."""
+    for line in _lines():
+        found, _, name = line.partition("\t")
+        if found == code:
+            return name
+    return None
 
 
 def _countries() -> frozenset[str]:

@@ -50,6 +50,10 @@ class Rulebook:
                     self._names[fold(alias)] = weapon
         return self._names.get(fold(name))
 
+    def launcher_named(self, weapon: Weapon, name: str) -> bool:
+        """Whether `name` is one of the weapon's launcher names (HIMARS, M142)."""
+        return fold(name) in {fold(launcher) for launcher in weapon.launchers}
+
     def weapon(self, weapon_id: str) -> Weapon:
         return next(w for w in self.weapons if w.id == weapon_id)
 

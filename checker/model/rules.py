@@ -7,23 +7,43 @@ Frozen dataclasses with the fields the rule files have (read and checked by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeAlias
 
 from checker.model.dates import PolicyDate, in_force_text
 
 EVIDENCE_LEVELS = ("stated", "reported", "inferred", "baseline")
+"""`stated`: the source asserts it in its own voice; `reported`: the source attributes it to
+others (officials, another outlet); `inferred`: this project's reading, which the source
+implies but does not say; `baseline`: a rule from outside the source."""
+
+SUPPORTS = (
+    "supplier",
+    "consent",
+    "range",
+    "restriction",
+    "weapons",
+    "kinds",
+    "forces",
+    "territories",
+    "in_force",
+    "reading",
+    "precedence",
+)
+"""What a provenance entry can support: an explanation cites, for each fact it states, the
+entry that supports that very fact."""
 
 
 @dataclass(frozen=True)
 class Provenance:
-    """What a rule rests on: a verbatim sentence from a source, and how strongly it says it."""
+    """What a rule rests on: whole sentences of a source, and how strongly it says them."""
 
     source: str
     quote: str
     evidence: str
-    supports: str | None = None
+    supports: list[str] = field(default_factory=list)
+    highlight: str | None = None
     basis: str | None = None
 
 
@@ -58,6 +78,10 @@ class Weapon:
     consent_required: list[str]
     range: Range
     provenance: list[Provenance]
+    description: str | None = None
+    launchers: list[str] = field(default_factory=list)
+    """Names of a launcher that also fires other weapons: a scenario naming the weapon so
+    gets a caveat saying which munitions the name stands for."""
 
 
 @dataclass(frozen=True)
@@ -156,6 +180,7 @@ class Source:
     published: date
     attribution: str | None = None
     document: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,3 +191,10 @@ class RulebookHeader:
 
 
 Rule: TypeAlias = "Weapon | Grant | Restriction | BaselineRule"
+
+
+def entry(rule: Any, fact: str, extra: list[Provenance] | None = None) -> Provenance | None:
+    """The provenance entry of `rule` (and `extra` entries, e.g. a reading's) that supports
+    `fact`, or None: what an explanation quotes for that fact."""
+    entries = [*(extra or ()), *rule.provenance]
+    return next((e for e in entries if fact in e.supports), None)

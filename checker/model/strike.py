@@ -19,6 +19,8 @@ class Strike(NamedTuple):
     day: date
     forces: tuple[str, ...] | None
     consents: tuple[str, ...]
+    launcher: bool = False
+    """The weapon was named by a launcher name (`Weapon.launchers`): words, not a decision."""
 
     @property
     def country(self) -> str:

@@ -16,6 +16,8 @@ TargetKind = Literal[
     "supply_line",
     "airbase",
     "command_post",
+    "defense_industry",
+    "energy_facility",
     "civilian",
 ]
 VERDICTS: tuple[str, ...] = get_args(Verdict)

@@ -14,6 +14,7 @@ class Uncertainty:
     detail: str
     reading: str | None = None
     rule: str | None = None
+    field: str | None = None  # for a missing fact: the scenario field that would settle it
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,37 @@ class SourceRef:
     published: str
     quote: str
     evidence: str
-    supports: str | None = None
+    supports: tuple[str, ...] = ()
+    highlight: str | None = None
     basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One fact of an explanation, in plain words, with the sentence that supports it.
+
+    `deciding` reasons come first: without them the verdict would differ. `rule` is the id
+    of the rule the fact comes from (None for what the scenario assumes); `quote`,
+    `evidence` and `source` are those of the provenance entry that supports this very fact;
+    `reading` is set when the fact holds under one reading only.
+    """
+
+    text: str
+    rule: str | None = None
+    quote: str | None = None
+    evidence: str | None = None
+    source: str | None = None
+    highlight: str | None = None
+    reading: str | None = None
+    deciding: bool = False
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """Something a reader must know to use the verdict: a stable `code` and a sentence."""
+
+    code: str  # after-sources | launcher-named
+    text: str
 
 
 @dataclass(frozen=True)
@@ -33,8 +63,10 @@ class ReadingResult:
     reading: str
     verdict: str
     rules: tuple[str, ...]
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     undetermined: tuple[Uncertainty, ...] = ()
+    why: str = ""
+    """The deciding fact under this reading, as a clause of the summary."""
 
 
 @dataclass(frozen=True)
@@ -65,7 +97,7 @@ class Verdict:
     scenario: str
     verdict: str
     results: tuple[ReadingResult, ...]
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     rules: tuple[str, ...]
     sources: tuple[SourceRef, ...]
     undetermined: tuple[Uncertainty, ...] = ()
@@ -73,6 +105,9 @@ class Verdict:
     expect: str | None = None
     file: str | None = None
     warnings: tuple[str, ...] = field(default=())
+    summary: str = ""
+    """One or two sentences a journalist could quote: the verdict and the deciding fact."""
+    caveats: tuple[Caveat, ...] = ()
 
     @property
     def readings(self) -> dict[str, str]:
@@ -84,8 +119,10 @@ class Verdict:
             "scenario": self.scenario,
             "file": self.file,
             "verdict": self.verdict,
+            "summary": self.summary,
             "readings": self.readings,
-            "reasons": list(self.reasons),
+            "reasons": [reason_dict(r) for r in self.reasons],
+            "caveats": [asdict(c) for c in self.caveats],
             "rules": list(self.rules),
             "sources": [_compact(asdict(s)) for s in self.sources],
             "undetermined": [_compact(asdict(u)) for u in self.undetermined],
@@ -93,7 +130,7 @@ class Verdict:
                 r.reading: {
                     "verdict": r.verdict,
                     "rules": list(r.rules),
-                    "reasons": list(r.reasons),
+                    "reasons": [reason_dict(reason) for reason in r.reasons],
                 }
                 for r in self.results
             },
@@ -101,6 +138,15 @@ class Verdict:
             "expect": self.expect,
             "warnings": list(self.warnings),
         }
+
+
+def reason_dict(reason: Reason) -> dict[str, Any]:
+    """A reason as JSON: its text and rule always, the rest when there is one."""
+    data = _compact(asdict(reason))
+    data.setdefault("rule", None)
+    if not reason.deciding:
+        data.pop("deciding")
+    return data
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:

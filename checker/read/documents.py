@@ -132,15 +132,40 @@ class ScenarioDoc(_Strict):
 # --------------------------------------------------------------------------- rule files
 
 
+Supports = Literal[
+    "supplier",
+    "consent",
+    "range",
+    "restriction",
+    "weapons",
+    "kinds",
+    "forces",
+    "territories",
+    "in_force",
+    "reading",
+    "precedence",
+]
+
+
 class ProvenanceDoc(_Strict):
-    """What a rule rests on: a verbatim sentence from a source, and how strongly it says it."""
+    """What a rule rests on: whole sentences of a source, and how strongly it says them."""
 
     source: RuleId = Field(description="id of a source declared in the rulebook")
     quote: Annotated[str, Field(min_length=10, max_length=2000)] = Field(
-        description="the exact sentence (or a verbatim part of it) the rule rests on"
+        description="one or more whole sentences of the source, verbatim"
     )
-    evidence: Literal["stated", "reported", "inferred", "baseline"]
-    supports: ShortText | None = Field(default=None, description="which part of the rule")
+    evidence: Literal["stated", "reported", "inferred", "baseline"] = Field(
+        description="stated: the source says it in its own voice; reported: the source "
+        "attributes it to others; inferred: this project's reading; baseline: from outside "
+        "the source"
+    )
+    supports: Annotated[list[Supports], Field(min_length=1)] = Field(
+        description="which facts of the rule this entry supports (an explanation quotes it "
+        "for those facts)"
+    )
+    highlight: Annotated[str, Field(min_length=1, max_length=2000)] | None = Field(
+        default=None, description="the words of the quote that matter (a part of it)"
+    )
     basis: ShortText | None = Field(
         default=None, description="for baseline rules: the principle outside the report"
     )
@@ -179,6 +204,14 @@ class WeaponDoc(_Strict):
     )
     range: RangeDoc
     provenance: Provenances
+    description: ShortText | None = Field(
+        default=None, description="what the name stands for, when it could mean more"
+    )
+    launchers: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list,
+        description="names of a launcher that fires other weapons too: a scenario naming "
+        "the weapon so gets a caveat",
+    )
 
 
 class TargetClauseDoc(_Strict):
@@ -253,6 +286,7 @@ class SourceDoc(_Strict):
     document: ShortText | None = Field(
         default=None, description="path of the source text, relative to the rulebook folder"
     )
+    url: ShortText | None = Field(default=None, description="where the source was published")
 
 
 class RulebookHeaderDoc(_Strict):

@@ -150,6 +150,7 @@ class LineReader:
         self._territories: dict[str, str] = {}
         self._weapons: dict[str, str] = {}
         self._code_lists: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._launchers: dict[str, bool] = {}
 
     def read(self, raw: bytes) -> tuple[Strike, Line] | None:
         """The line's strike and its decoded shape, or None: take the full path."""
@@ -184,7 +185,13 @@ class LineReader:
             consents = found
         if has_duplicate_keys(raw, keys_of(line)):
             return None
-        return Strike(weapon, target.kind, territory, operator, day, forces, consents), line
+        launcher = self._launchers.get(line.weapon)
+        if launcher is None:
+            named = self.rulebook.weapon_named(line.weapon)
+            launcher = named is not None and self.rulebook.launcher_named(named, line.weapon)
+            _keep(self._launchers, line.weapon, launcher)
+        strike = Strike(weapon, target.kind, territory, operator, day, forces, consents, launcher)
+        return strike, line
 
     def scenario(self, raw: bytes) -> tuple[Scenario, Strike] | None:
         """The line's runtime scenario and strike, or None: take the documents path."""

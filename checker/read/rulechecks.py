@@ -8,6 +8,7 @@ the validated documents into them first), each remembering where it was written.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,50 @@ from checker.read.documents import RuleFile, runtime
 from checker.read.sourcemap import Document, FieldPath, read_text
 
 KM_PER_MILE = 1.609344
+_SENTENCE_END = re.compile(r"""[.!?]["'\u201d\u2019)\]]*(?=\s|$)""")
+
+
+def sentence_bounds(text: str) -> tuple[set[int], set[int]]:
+    """Where the sentences of `text` start and end (offsets). Each line is a paragraph: a
+    line that ends without a full stop (a headline, a dateline) is a sentence too."""
+    starts: set[int] = set()
+    ends: set[int] = set()
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            position = offset + len(body) - len(body.lstrip())
+            starts.add(position)
+            for match in _SENTENCE_END.finditer(body):
+                ends.add(offset + match.end())
+                rest = body[match.end() :]
+                following = offset + match.end() + len(rest) - len(rest.lstrip())
+                if rest.strip():
+                    starts.add(following)
+            ends.add(offset + len(body.rstrip()))
+        offset += len(line)
+    return starts, ends
+
+
+def whole_sentences(text: str, quote: str) -> bool:
+    """Whether `quote` stands in `text` as one or more whole sentences."""
+    starts, ends = sentence_bounds(text)
+    at = text.find(quote)
+    while at != -1:
+        if at in starts and at + len(quote) in ends:
+            return True
+        at = text.find(quote, at + 1)
+    return False
+
+
+def _enclosing(text: str, quote: str) -> str:
+    """The whole sentences around the first place `quote` stands in `text`."""
+    starts, ends = sentence_bounds(text)
+    at = text.find(quote)
+    start = max((s for s in starts if s <= at), default=0)
+    end = min((e for e in ends if e >= at + len(quote)), default=len(text))
+    return text[start:end]
 
 
 @dataclass(frozen=True)
@@ -163,6 +208,17 @@ class _Checks:
                 self.fail(
                     item.at(*path, index, "quote"),
                     f"quote does not appear verbatim in source '{entry.source}'",
+                )
+            elif text is not None and not whole_sentences(text, entry.quote):
+                self.fail(
+                    item.at(*path, index, "quote"),
+                    f"quote is not whole sentences of source '{entry.source}': a fragment can "
+                    f"drop a qualifier; quote the whole sentence: "
+                    f'"{_enclosing(text, entry.quote)}"',
+                )
+            if entry.highlight is not None and entry.highlight not in entry.quote:
+                self.fail(
+                    item.at(*path, index, "highlight"), "highlight is not a part of the quote"
                 )
             if entry.evidence == "baseline" and not entry.basis:
                 self.fail(where, "a baseline rule must name its basis")

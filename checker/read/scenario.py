@@ -75,6 +75,7 @@ def strike_of(rulebook: Rulebook, scenario: Scenario) -> Strike:
         day=scenario.date,
         forces=tuple(target.forces) if target.forces is not None else None,
         consents=scenario.consents,
+        launcher=rulebook.launcher_named(weapon, scenario.weapon),
     )
 
 

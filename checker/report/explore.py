@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from checker.explore.refs import RuleRef
-from checker.explore.timeline import Timeline
+from checker.explore.timeline import Band, Interval, Timeline
 from checker.explore.whynot import WhyNot
+from checker.model import names
 from checker.report.registry import Rendered
 from checker.report.styled import Styled, verdict_run
 
@@ -17,35 +19,79 @@ def _ref_lines(out: Styled, ref: RuleRef, indent: str) -> None:
     if ref.rule == "assume.consent":
         out.line(f"{indent}- {ref.title}")
         return
-    out.line(f"{indent}- {ref.rule}: {ref.title} ({ref.event})")
+    out.line(f"{indent}- {ref.title} ({ref.event})")
     if ref.quote:
-        out.line(f"{indent}  ", (f'"{ref.quote}" — {ref.source or ""}, {ref.published}', "dim"))
+        published = names.day(date.fromisoformat(ref.published)) if ref.published else ""
+        out.line(f"{indent}  ", (f'"{ref.quote}" — {ref.source or ""}, {published}', "dim"))
+
+
+def interval_words(interval: Interval) -> str:
+    """An interval's days in words: "until 16 Nov 2024", "from 17 Nov 2024"."""
+    start, last = interval.start, interval.last
+    if start is None and last is None:
+        return "any date"
+    if start is None:
+        assert last is not None
+        return f"until {names.day(last)}"
+    if last is None:
+        return f"from {names.day(start)}"
+    if start == last:
+        return f"on {names.day(start)}"
+    return f"{names.day(start)} to {names.day(last)}"
+
+
+def where_words(band: Band) -> str:
+    """Where a band's strikes are, by name ("Kursk oblast", "any other region of Russia")."""
+    place = band.where
+    if place.startswith("any other ") and place.endswith(" subdivision"):
+        return f"any other region of {names.place(place.split()[2])}"
+    if place == "any other country":
+        return place
+    if place.endswith(" (country level)"):
+        return f"{names.place(place.split()[0])} (no region given)"
+    return names.place(place)
+
+
+def describe(result: Timeline) -> str:
+    """What a timeline holds fixed, in words."""
+    if result.forces is None:
+        forces = "whose forces not given"
+    elif not result.forces:
+        forces = "no forces at the target"
+    else:
+        forces = f"forces of {names.join(names.state(f) for f in result.forces)}"
+    parts = [names.kind(result.kind), f"a strike by {names.state(result.operator)}", forces]
+    if result.consents:
+        parts.append(
+            "assuming the consent of " + names.join(names.state(c) for c in result.consents)
+        )
+    return ", ".join(parts)
 
 
 def timeline_text(result: Timeline) -> Styled:
     out = Styled()
     for weapon, where in result.combos:
-        out.line((f"{weapon} on {where}", "bold"), f"  ({result.describe()})")
         bands = [b for b in result.bands if (b.weapon, b.where) == (weapon, where)]
+        out.line((f"{weapon} in {where_words(bands[0])}", "bold"), f"  ({describe(result)})")
         agree = len(bands) > 1 and all(
             [(i.start, i.verdict) for i in b.intervals]
             == [(i.start, i.verdict) for i in bands[0].intervals]
             for b in bands
         )
         if agree:  # one table says it all
-            names = ", ".join(b.reading or "" for b in bands[1:])
-            bands = [replace(bands[0], reading=f"all readings ({names} agree)")]
+            names_ = ", ".join(b.reading or "" for b in bands[1:])
+            bands = [replace(bands[0], reading=f"all readings ({names_} agree)")]
         for band in bands:
             out.line(f"  {band.reading or 'all readings'}:")
             for interval in band.intervals:
-                out.line(f"    {interval.label():<26} ", verdict_run(interval.verdict))
+                out.line(f"    {interval_words(interval):<26} ", verdict_run(interval.verdict))
                 for ref in interval.opened_by:
                     _ref_lines(out, ref, "      ")
     for window in result.windows:
         out.line(
             ("note:", "yellow"),
-            f" {window.rule} is known only to the month: strikes from "
-            f"{window.first} to {window.last} are undetermined for it",
+            f" the date of {window.rule} is known only to the month: strikes from "
+            f"{names.day(window.first)} to {names.day(window.last)} are undetermined for it",
         )
     for note in result.notes:
         out.line((f"note: {note}", "dim"))
@@ -53,7 +99,7 @@ def timeline_text(result: Timeline) -> Styled:
 
 
 def timeline_markdown(result: Timeline) -> str:
-    lines = [f"### Verdict over time ({result.describe()})", ""]
+    lines = [f"### Verdict over time ({describe(result)})", ""]
     lines += [
         "| weapon | territory | reading | dates | verdict | opened by |",
         "|---|---|---|---|---|---|",
@@ -61,15 +107,19 @@ def timeline_markdown(result: Timeline) -> str:
     for band in result.bands:
         for interval in band.intervals:
             opened = "<br>".join(
-                f'`{r.rule}` {r.event}: "{r.quote}" ({r.source}, {r.published})'
+                f"{r.title} ({r.event})" + (f': "{r.quote}" ({r.source})' if r.quote else "")
                 for r in interval.opened_by
             )
             lines.append(
-                f"| {band.weapon} | {band.where} | {band.reading or 'all'} | {interval.label()} "
-                f"| **{interval.verdict}** | {opened} |"
+                f"| {band.weapon} | {where_words(band)} | {band.reading or 'all'} "
+                f"| {interval_words(interval)} | **{interval.verdict}** | {opened} |"
             )
     lines.append("")
-    lines += [f"- month-precision window: `{w.rule}` {w.first} to {w.last}" for w in result.windows]
+    lines += [
+        f"- the date of `{w.rule}` is known only to the month: "
+        f"{names.day(w.first)} to {names.day(w.last)}"
+        for w in result.windows
+    ]
     lines += [f"- {note}" for note in result.notes]
     return "\n".join(lines) + "\n"
 
@@ -101,7 +151,7 @@ def why_not_markdown(result: WhyNot) -> str:
     for number, alt in enumerate(result.alternatives, 1):
         what = " and ".join(c.label for c in alt.changes)
         because = "<br>".join(
-            f"`{r.rule}` {r.event}" + (f': "{r.quote}"' if r.quote else "") for r in alt.because
+            f"{r.title} ({r.event})" + (f': "{r.quote}"' if r.quote else "") for r in alt.because
         )
         lines.append(f"| {number} | {what} | **{alt.verdict}** | {because} |")
     lines += [f"\n{note}" for note in result.notes]

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from checker.model.verdict import SourceRef, Verdict
+from datetime import date
+
+from checker.model import names
+from checker.model.verdict import Reason, Verdict
 from checker.report.registry import as_json
 from checker.report.styled import Styled, verdict_run
 
 
 def text(verdict: Verdict) -> Styled:
+    """The summary first, then each reason with the sentence it rests on, then caveats."""
     out = Styled()
     out.line(
         (verdict.scenario, "bold"), "  ", verdict_run(verdict.verdict, verdict.verdict.upper())
     )
+    out.line(f"  {verdict.summary}")
     if len(verdict.results) > 1:
         out.add("  readings: ")
         for index, result in enumerate(verdict.results):
@@ -21,16 +26,19 @@ def text(verdict: Verdict) -> Styled:
     else:
         out.line(f"  reading: {verdict.results[0].reading}")
     out.line("  why:")
+    titles = _titles(verdict)
     for reason in verdict.reasons:
-        depth = len(reason) - len(reason.lstrip(" "))
-        out.line(f"  {'  ' * (depth // 2)}- {reason.strip()}")
+        lead = f"[{reason.reading}] " if reason.reading else ""
+        out.line(f"  - {lead}{reason.text}")
+        if reason.quote:
+            out.line(
+                "      ", (f"{_quoted(reason)} — {titles.get(reason.source or '', '')}", "dim")
+            )
+    if verdict.caveats:
+        out.line("  caveats:")
+        for caveat in verdict.caveats:
+            out.line("  - ", ("note:", "yellow"), f" {caveat.text}")
     out.line(f"  rules: {' → '.join(verdict.rules)}")
-    out.line("  sources:")
-    for ref in _by_quote(verdict.sources):
-        out.line(
-            f'    - [{ref.rule}] "{ref.quote}" ',
-            (f"— {ref.title}, {ref.published} ({ref.evidence})", "dim"),
-        )
     if verdict.feasibility is not None:
         f = verdict.feasibility
         out.add(
@@ -44,35 +52,41 @@ def text(verdict: Verdict) -> Styled:
     return out
 
 
-def _by_quote(sources: tuple[SourceRef, ...]) -> list[SourceRef]:
-    seen: dict[str, SourceRef] = {}
-    for ref in sources:
-        seen.setdefault(ref.quote, ref)
-    return list(seen.values())
+def _quoted(reason: Reason) -> str:
+    return f'"{reason.quote}" ({reason.evidence})'
+
+
+def _titles(verdict: Verdict) -> dict[str, str]:
+    """Each source by id: its title and publication day, as a citation reads."""
+    return {
+        ref.source: f"{ref.title}, {names.day(date.fromisoformat(ref.published))}"
+        for ref in verdict.sources
+    }
 
 
 def markdown(verdict: Verdict) -> str:
-    lines = [f"### {verdict.scenario}: **{verdict.verdict}**", ""]
+    lines = [f"### {verdict.scenario}: **{verdict.verdict}**", "", verdict.summary, ""]
     if len(verdict.results) > 1:
         lines += ["| reading | verdict |", "|---|---|"]
         lines += [f"| {r.reading} | {r.verdict} |" for r in verdict.results]
         lines.append("")
-    lines.append("**Why**")
-    lines.append("")
+    lines += ["**Why**", ""]
+    titles = _titles(verdict)
     for reason in verdict.reasons:
-        depth = len(reason) - len(reason.lstrip(" "))
-        lines.append(f"{'  ' * (depth // 2)}- {reason.strip()}")
-    lines += [
-        "",
-        f"**Rules:** {' → '.join(f'`{r}`' for r in verdict.rules)}",
-        "",
-        "**Sources**",
-        "",
-    ]
-    for ref in _by_quote(verdict.sources):
-        lines.append(f'> "{ref.quote}"  ')
-        lines.append(f"> — *{ref.title}*, {ref.published} ({ref.evidence}; `{ref.rule}`)")
+        lead = f"*{reason.reading}:* " if reason.reading else ""
+        lines.append(f"- {lead}{reason.text}")
+        if reason.quote:
+            quote = reason.quote
+            if reason.highlight and reason.highlight in quote:
+                quote = quote.replace(reason.highlight, f"**{reason.highlight}**", 1)
+            source = titles.get(reason.source or "", "")
+            lines.append(f'  > "{quote}" — *{source}* ({reason.evidence})')
+    lines.append("")
+    if verdict.caveats:
+        lines += ["**Caveats**", ""]
+        lines += [f"- {caveat.text}" for caveat in verdict.caveats]
         lines.append("")
+    lines += [f"**Rules:** {' → '.join(f'`{r}`' for r in verdict.rules)}", ""]
     if verdict.feasibility is not None:
         f = verdict.feasibility
         reach = "within range" if f.within_range else "**beyond range**"
