@@ -327,3 +327,65 @@ def _day(day: int) -> date:
 def _with_grant(book: Rulebook, grant: Grant) -> Rulebook:
     grants = tuple(grant if g.id == grant.id else g for g in book.grants)
     return replace(book, grants=grants, fingerprint=f"{book.fingerprint}+{id(grant)}", _names={})
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from checker.cli import app
+
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _reformatted(tmp_path: Path) -> Path:
+    """The shipped rules re-dumped with sorted keys, every list shuffled, a grant moved."""
+    import random
+
+    import yaml
+
+    rules = tmp_path / "reformatted"
+    shutil.copytree(RULES, rules)
+    rng = random.Random(3)
+    for path in sorted(rules.rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text())
+        for value in data.values():
+            if isinstance(value, list):
+                rng.shuffle(value)
+        path.write_text(yaml.safe_dump(data, sort_keys=True, allow_unicode=True))
+    grants = yaml.safe_load((rules / "grants" / "us.yaml").read_text())
+    moved = grants["grants"].pop(0)
+    (rules / "grants" / "us.yaml").write_text(yaml.safe_dump(grants, sort_keys=True))
+    (rules / "moved.yaml").write_text(yaml.safe_dump({"grants": [moved]}, sort_keys=True))
+    return rules
+
+
+def test_reformatting_reordering_and_moving_rules_change_nothing(
+    rulebook: Rulebook, tmp_path: Path
+) -> None:
+    rules = _reformatted(tmp_path)
+    other = checker.load_rulebook(rules)
+    assert other.readings != rulebook.readings  # the readings now come in another order
+    diff = semantic_diff(rulebook, other, read_corpus(SCENARIOS))
+    assert diff.empty and not diff.regions and not diff.scenarios, diff.scenarios[:2]
+    assert not diff.explanations
+    assert lock_text(other) == lock_text(rulebook)  # the lock is byte-identical
+    code, out, _ = run_cli("diff", str(RULES), str(rules), "--scenarios", str(SCENARIOS))
+    assert code == 0 and out.rstrip().endswith("no changes")
+
+
+def test_a_changed_explanation_is_reported_apart_and_is_no_failure(
+    rulebook: Rulebook, tmp_path: Path
+) -> None:
+    rules = tmp_path / "reworded"
+    shutil.copytree(RULES, rules)
+    path = rules / "restrictions.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "title: American weapons may be used", "title: US-supplied weapons may be used"
+        )
+    )
+    diff = semantic_diff(rulebook, checker.load_rulebook(rules), read_corpus(SCENARIOS))
+    assert diff.empty and diff.explanations
+    code, out, _ = run_cli("diff", str(RULES), str(rules), "--scenarios", str(SCENARIOS))
+    assert code == 0 and "explanations that change, verdicts unchanged" in out

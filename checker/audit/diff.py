@@ -27,11 +27,17 @@ NO_SUCH_READING = "no such reading"
 
 @dataclass(frozen=True)
 class ScenarioOutcome:
-    """A scenario's verdict and readings under one rulebook, or why it could not be read."""
+    """A scenario's verdict and readings under one rulebook, or why it could not be read.
+
+    Readings are kept sorted by name: their order in the rule files means nothing. The
+    explanation (summary, reasons with their quotes, rules) is kept beside the verdict but
+    compared apart: a changed explanation is not a changed verdict.
+    """
 
     verdict: str | None
     readings: tuple[tuple[str, str], ...] = ()
     error: str | None = None
+    explanation: tuple[str, ...] = field(default=(), compare=False)
 
     def __str__(self) -> str:
         if self.error is not None:
@@ -85,9 +91,12 @@ class SemanticDiff:
     changed: int  # (class, reading) pairs whose verdict changes
     scenarios: tuple[ScenarioChange, ...] = ()
     scenarios_checked: int = 0
+    explanations: tuple[ScenarioChange, ...] = ()
+    """Scenarios whose verdicts stay but whose explanation changes: shown, never a failure."""
 
     @property
     def empty(self) -> bool:
+        """No verdict changes (a changed explanation alone leaves the diff empty)."""
         return not self.regions and not self.scenarios
 
     def contains(self, strike: Strike, reading: str) -> bool:
@@ -117,6 +126,9 @@ class SemanticDiff:
             ],
             "scenarios_checked": self.scenarios_checked,
             "scenarios": [change.to_dict() for change in self.scenarios],
+            "explanations_changed": [
+                {"file": c.file, "scenario": c.scenario} for c in self.explanations
+            ],
         }
 
 
@@ -146,9 +158,17 @@ def semantic_diff(
         if dict(row.outcomes[0]).get(reading, NO_SUCH_READING)
         != dict(row.outcomes[1]).get(reading, NO_SUCH_READING)
     )
-    changes = corpus_changes(old, new, scenarios)
+    changes, explained = corpus_changes(old, new, scenarios)
     return SemanticDiff(
-        old.root, new.root, space, tuple(found), len(rows), changed, changes, len(scenarios)
+        old.root,
+        new.root,
+        space,
+        tuple(found),
+        len(rows),
+        changed,
+        changes,
+        len(scenarios),
+        explained,
     )
 
 
@@ -161,28 +181,47 @@ def scenario_outcome(book: Rulebook, name: str, text: str) -> ScenarioOutcome:
     except CheckerError as err:
         return ScenarioOutcome(None, error=err.problems[0].message)
     verdict = evaluate(book, scenario, file=name)
-    return ScenarioOutcome(verdict.verdict, tuple(verdict.readings.items()))
+    # In no particular order: the order of readings and rules in the files means nothing.
+    explanation = tuple(
+        sorted(
+            {
+                *(
+                    f"{r.reading or ''} | {r.text} | {r.quote or ''} | {r.rule or ''}"
+                    for r in verdict.reasons
+                ),
+                *verdict.rules,
+            }
+        )
+    )
+    return ScenarioOutcome(
+        verdict.verdict, tuple(sorted(verdict.readings.items())), None, explanation
+    )
 
 
 def corpus_changes(
     old: Rulebook, new: Rulebook, scenarios: Sequence[tuple[str, str]]
-) -> tuple[ScenarioChange, ...]:
-    """Scenarios whose verdict or readings' verdicts differ between the two rulebooks.
+) -> tuple[tuple[ScenarioChange, ...], tuple[ScenarioChange, ...]]:
+    """Scenarios whose verdict or readings' verdicts differ between the two rulebooks, and
+    those whose verdicts stay but whose explanation (wording, quotes, rules) changes.
 
     A scenario neither rulebook can read is bad input (CheckerError).
     """
     changes: list[ScenarioChange] = []
+    explained: list[ScenarioChange] = []
     problems: list[Problem] = []
     for name, text in scenarios:
         before, after = scenario_outcome(old, name, text), scenario_outcome(new, name, text)
         if before.error is not None and after.error is not None:
             problems.append(Problem(Location(name), before.error))
             continue
+        change = ScenarioChange(name, _scenario_name(name, text), before, after)
         if before != after:
-            changes.append(ScenarioChange(name, _scenario_name(name, text), before, after))
+            changes.append(change)
+        elif before.explanation != after.explanation:
+            explained.append(change)
     if problems:
         raise CheckerError(problems)
-    return tuple(changes)
+    return tuple(changes), tuple(explained)
 
 
 def _scenario_name(name: str, text: str) -> str:

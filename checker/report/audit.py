@@ -35,6 +35,14 @@ def diff_text(diff: SemanticDiff) -> str:
         lines.extend(f"  {c.file}: {c.describe()}" for c in diff.scenarios)
     elif diff.scenarios_checked:
         lines.append(f"no scenario of {diff.scenarios_checked} changes")
+    if diff.explanations:
+        lines.append(
+            f"explanations that change, verdicts unchanged ({len(diff.explanations)}; "
+            "not a failure):"
+        )
+        lines.extend(f"  {c.file}" for c in diff.explanations)
+    if diff.empty and not diff.explanations:
+        lines.append("no changes")
     return "\n".join(lines) + "\n"
 
 
@@ -60,6 +68,9 @@ def diff_markdown(diff: SemanticDiff) -> str:
         lines += [f"| `{c.file}` | {_cell(c.describe())} |" for c in diff.scenarios]
     elif diff.scenarios_checked:
         lines.append(f"No scenario of {diff.scenarios_checked} changes.")
+    if diff.explanations:
+        lines += ["", "**Explanations that change** (verdicts unchanged; not a failure)", ""]
+        lines += [f"- `{c.file}`" for c in diff.explanations]
     return "\n".join(lines) + "\n"
 
 
