@@ -152,3 +152,36 @@ def test_every_command_has_help_with_an_example() -> None:
     for command in ("eval", "test", "validate"):
         code, out, _ = run(command, "--help")
         assert code == 0 and "Example:" in out, command
+
+
+COMMANDS = (
+    "eval",
+    "test",
+    "validate",
+    "diff",
+    "lock",
+    "mutate",
+    "schema",
+    "new",
+    "timeline",
+    "why-not",
+)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_no_python_type_names(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0 and "Usage: checker" in out
+    assert "list[" not in out and "<str>" not in out and "{" not in out.splitlines()[0], out
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    assert run("--version") == (0, f"checker {version('checker')}\n", "")
+
+
+def test_reading_names_are_case_insensitive() -> None:
+    bryansk = SCENARIOS / "atacms" / "atacms-bryansk-depot-2024-11-20.json"
+    code, out, _ = run("eval", bryansk, "--format", "json", "--reading", "Broad")
+    assert code == 0 and json.loads(out)["verdict"] == "permitted"

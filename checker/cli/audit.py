@@ -28,8 +28,12 @@ ScenariosOpt = Annotated[
 
 @app.command("diff")
 def diff_command(
-    old: Annotated[str | None, typer.Argument(help="The old rulebook folder.")] = None,
-    new: Annotated[str | None, typer.Argument(help="The new rulebook folder.")] = None,
+    old: Annotated[
+        str | None, typer.Argument(metavar="OLD", help="The old rulebook folder.")
+    ] = None,
+    new: Annotated[
+        str | None, typer.Argument(metavar="NEW", help="The new rulebook folder.")
+    ] = None,
     base: Annotated[
         str | None,
         typer.Option("--base", metavar="REF", help="Old side: the rules folder at a git ref."),

@@ -74,7 +74,8 @@ def test_command(
 @app.command("validate")
 def validate_command(
     paths: Annotated[
-        list[str], typer.Argument(help="Rule folders or files, scenario files or folders.")
+        list[str],
+        typer.Argument(metavar="PATH...", help="Rule folders or files, scenario files or folders."),
     ],
     rules: RulesOpt = None,
 ) -> None:

@@ -25,7 +25,10 @@ class SchemaKind(StrEnum):
 @app.command("schema")
 def schema_command(
     kind: Annotated[
-        SchemaKind, typer.Argument(help="Which file format: scenario or rulebook.")
+        SchemaKind,
+        typer.Argument(
+            metavar="scenario|rulebook", help="Which file format: scenario or rulebook."
+        ),
     ] = SchemaKind.scenario,
     rules: RulesOpt = None,
 ) -> None:
@@ -55,11 +58,12 @@ def new_command(
     kind: Annotated[str | None, typer.Option(help="Target kind, e.g. ammunition_depot.")] = None,
     date: Annotated[str | None, typer.Option(help="Day of the strike, YYYY-MM-DD.")] = None,
     forces: Annotated[
-        ListOpt, typer.Option(help="Forces at the target (repeat, or RU,KP); '' for none.")
+        ListOpt,
+        typer.Option(metavar="CODES", help="Forces at the target (repeat, or RU,KP); '' for none."),
     ] = None,
     operator: Annotated[str | None, typer.Option(help="Who fires (default UA).")] = None,
     consent: Annotated[
-        ListOpt, typer.Option(help="States assumed to consent (repeat, or GB,US).")
+        ListOpt, typer.Option(metavar="CODES", help="States assumed to consent (repeat, or GB,US).")
     ] = None,
     target_location: Annotated[
         str | None, typer.Option(metavar="LAT,LON", help="Where the target is.")
@@ -285,19 +289,24 @@ class _Asker:
 
 @app.command("timeline")
 def timeline_command(
-    weapon: Annotated[list[str], typer.Option(help="Weapon name or alias (repeat for several).")],
+    weapon: Annotated[
+        list[str], typer.Option(metavar="NAME", help="Weapon name or alias (repeat for several).")
+    ],
     territory: Annotated[
         ListOpt,
-        typer.Option(help="ISO code of the target (repeat; default: RU-KRS and another oblast)."),
+        typer.Option(
+            metavar="CODE",
+            help="ISO code of the target (repeat; default: RU-KRS and another oblast).",
+        ),
     ] = None,
     kind: Annotated[
         str | None, typer.Option(help="Target kind (default: one the weapon's grants cover).")
     ] = None,
     forces: Annotated[
-        ListOpt, typer.Option(help="Forces at the target (repeat, or RU,KP).")
+        ListOpt, typer.Option(metavar="CODES", help="Forces at the target (repeat, or RU,KP).")
     ] = None,
     consent: Annotated[
-        ListOpt, typer.Option(help="States assumed to consent (repeat, or GB,US).")
+        ListOpt, typer.Option(metavar="CODES", help="States assumed to consent (repeat, or GB,US).")
     ] = None,
     operator: Annotated[str, typer.Option(help="Who fires.")] = "UA",
     reading: ReadingOpt = None,
@@ -339,7 +348,7 @@ def timeline_command(
 
 @app.command("why-not")
 def why_not_command(
-    scenario: Annotated[str, typer.Argument(help="A scenario file.")],
+    scenario: Annotated[str, typer.Argument(metavar="SCENARIO", help="A scenario file.")],
     format: FormatOpt = Format.text,
     reading: ReadingOpt = None,
     rules: RulesOpt = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -14,6 +14,44 @@ from checker.report.writer import Writer
 # pydantic (imported by typer itself) otherwise scans every installed package's entry points
 # for plugins at the first schema it builds: ~15 ms of every start-up, for plugins we never use.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+
+def _plain_argument_help() -> None:
+    """Help without Python type names: `--weapon NAME`, not `--weapon <str>`.
+
+    Typer 0.29 prints each parameter's Python type (`<str>`, `<list[str]>`) and wraps a
+    required variadic argument as `{PATH...}...`; readers of `--help` need neither. A
+    parameter with a metavar is shown by it alone, one without by its name in capitals.
+    (typer is pinned; `tests/test_cli.py` checks every command's help.)
+    """
+    from typer.core import TyperArgument, TyperOption
+
+    python_types = {"<str>": "", "<int>": "N", "<int range>": "N", "<list[str]>": ""}
+
+    for kind in (TyperArgument, TyperOption):
+        shown = kind.display_type_rich
+
+        def display_type(self: Any, ctx: Any, shown: Any = shown) -> str | None:
+            if self.metavar:
+                return None if isinstance(self, TyperArgument) else str(self.metavar)
+            found = shown(self, ctx)
+            if found in python_types:
+                return python_types[found] or (self.name or "value").upper()
+            return found  # type: ignore[no-any-return]
+
+        kind.display_type_rich = display_type  # type: ignore[method-assign]
+
+    usage_name = TyperArgument._usage_display_name
+
+    def usage(self: TyperArgument) -> str:
+        if not self.metavar:
+            return usage_name(self)
+        return self.metavar if self.required else f"[{self.metavar}]"
+
+    TyperArgument._usage_display_name = usage  # type: ignore[method-assign]
+
+
+_plain_argument_help()
 
 app = typer.Typer(
     name="checker",
@@ -26,8 +64,22 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"checker {version('checker')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
     ] = False,
@@ -58,7 +110,12 @@ class Format(StrEnum):
 
 
 PathsArg = Annotated[
-    list[str], typer.Argument(help="Scenario files or folders (searched recursively); - for stdin.")
+    list[str],
+    typer.Argument(
+        metavar="PATH...",
+        help="Scenario files or folders (searched recursively); - for stdin.",
+        show_default=False,
+    ),
 ]
 RulesOpt = Annotated[
     str | None,

@@ -94,6 +94,7 @@ class _Recording:
 def readings_to_run(rulebook: Rulebook, reading: str | None) -> tuple[str, ...]:
     if reading is None:
         return rulebook.readings
+    reading = next((r for r in rulebook.readings if r.lower() == reading.lower()), reading)
     if reading not in rulebook.readings:
         known = ", ".join(rulebook.readings)
         raise CheckerError.at(
