@@ -333,3 +333,20 @@ def test_eval_never_imports_matplotlib() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=ROOT
     )
     assert result.stdout.strip().endswith("clean"), result.stderr
+
+
+def test_plot_without_matplotlib_is_refused_before_any_output(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import importlib.util
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "matplotlib" else found(name, *args),
+    )
+    code, out, err = run("timeline", "--weapon", "ATACMS", "--plot", str(tmp_path / "a.png"))
+    assert (code, out) == (2, "")
+    assert "pip install 'checker[plot]'" in err and "--plot" in err
+    assert not (tmp_path / "a.png").exists()
