@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import checker
@@ -122,3 +123,29 @@ def test_jobs_give_the_same_bytes_and_no_progress_bar_when_piped(tmp_path: Path)
         == f"{path}:{40 * len(GOOD) + 1}:2: invalid JSON: ".encode()
         + (b"expecting property name enclosed in double quotes\n")
     )
+
+
+@pytest.mark.parametrize("format", ["text", "markdown"])
+def test_text_and_markdown_lines_as_one_by_one_evaluation(tmp_path: Path, format: str) -> None:
+    from checker.report.registry import renderer
+
+    lines = [json.dumps(s) for s in GOOD]
+    path = write(tmp_path, lines)
+    result = runner.invoke(cli.app, ["eval", str(path), "--format", format])
+    render = renderer("Verdict", format)
+    expected = []
+    for number, line in enumerate(lines, 1):
+        scenario = checker.parse_scenario(line, str(path), BOOK)
+        expected.append(str(render(checker.evaluate(BOOK, scenario, file=f"{path}:{number}"))))
+    assert result.exit_code == 0
+    assert result.stdout == "".join(expected)
+
+
+def test_a_carriage_return_inside_a_line_keeps_every_line_number(tmp_path: Path) -> None:
+    good = json.dumps(GOOD[0])
+    path = tmp_path / "cr.jsonl"
+    path.write_bytes(b'{"date": "2024-11-20",\r "weapon": 1}\n' + good.encode() + b"\n")
+    result = runner.invoke(cli.app, ["eval", str(path), "--format", "json"])
+    assert result.exit_code == 2
+    assert f"{path}:1:" in result.stderr
+    assert json.loads(result.stdout)["file"] == f"{path}:2"

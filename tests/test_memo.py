@@ -172,6 +172,8 @@ def test_fast_reader_accepts_only_what_the_model_accepts(
         return
     scenario = checker.parse_scenario(text, "x.json", BOOK)  # must not raise
     assert fast[0] == strike_of(BOOK, scenario)
+    # and reads the very scenario the documents path reads (one reader, two speeds)
+    assert LineReader(BOOK).scenario(text.encode()) == (scenario, fast[0])
 
 
 @given(

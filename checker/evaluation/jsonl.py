@@ -100,8 +100,15 @@ class JsonlEvaluator:
             yield b"".join(out)
 
     def _plain_lines(self, path: str, block: bytes, first_line: int) -> Iterator[JsonlItem]:
-        stats = self.stats
+        """Verdicts for the text and markdown renderers: the same reader and memo as JSON,
+        without its templates (a line the reader does not accept takes the full path)."""
+        stats, read, verdict = self.stats, self.reader.scenario, self.memo.verdict
         for number, raw in self._numbered(block, first_line):
+            found = read(raw)
+            if found is not None:
+                stats.evaluated += 1
+                yield verdict(found[0], found[1], file=f"{path}:{number}")
+                continue
             item = self._full(path, raw, number)
             if isinstance(item, tuple):
                 stats.bad += 1
@@ -113,7 +120,8 @@ class JsonlEvaluator:
     def _numbered(self, block: bytes, first_line: int) -> Iterator[tuple[int, bytes]]:
         """The scenario lines of `block` with their numbers (blank lines skipped, counted)."""
         stats = self.stats
-        for number, raw in enumerate(block.splitlines(), first_line):
+        # Lines end at "\n" only, as `read_blocks` counts them: a "\r" inside a line is data.
+        for number, raw in enumerate(block.split(b"\n"), first_line):
             if raw and not raw.isspace():
                 stats.lines += 1
                 yield number, raw

@@ -25,8 +25,11 @@ def _codes() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
     return frozenset(c for c in codes if "-" not in c), frozenset(ordered), ordered
 
 
-def _lines() -> list[str]:
-    return [line for line in TABLE.read_text(encoding="utf-8").splitlines() if line[:1] not in "#"]
+@cache
+def _lines() -> tuple[str, ...]:
+    """The table's code lines (read once)."""
+    text = TABLE.read_text(encoding="utf-8")
+    return tuple(line for line in text.splitlines() if line[:1] not in "#")
 
 
 @cache

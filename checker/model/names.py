@@ -57,11 +57,16 @@ def place(code: str) -> str:
 
 def is_name(word: str) -> bool:
     """Whether `word` is (the first word of) a place or state name: keep its capital."""
+    return word in _first_words()
+
+
+@cache
+def _first_words() -> frozenset[str]:
     from checker.model.codes import _lines
 
     known = {name.split(" ", 1)[0] for name in _curated().values()}
     known |= {line.partition("\t")[2].split(" ", 1)[0] for line in _lines()}
-    return word in known
+    return frozenset(known)
 
 
 def state(code: str) -> str:
