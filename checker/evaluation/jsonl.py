@@ -280,6 +280,9 @@ def _work(task: tuple[int, int, int, int]) -> tuple[int, int, int]:
             finally:
                 turn.value += 1
                 cond.notify_all()
+    # What this worker's engine decided goes to the decision table for every later run (a
+    # no-op once the table knows its classes); the parent never sees the workers' memos.
+    evaluator.memo.save()
     return (
         evaluator.stats.lines - before_lines,
         evaluator.stats.bad - before_bad,
