@@ -3,7 +3,8 @@ regexes in unicode mode, formats checked): what CI and editors run, not Python's
 
 Every shipped scenario passes; every invalid fixture is rejected by the schema, the same verdict
 as the loader's, unless it is one a schema cannot see (not JSON that a schema is ever given:
-the parsed value of a file with duplicate keys or a NaN is a valid scenario).
+the parsed value of a file with duplicate keys or a NaN is a valid scenario). The rulebook
+schema is valid and accepts the shipped rules; the CI workflow is a valid GitHub workflow.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import yaml
 
 import checker
 from checker.errors import CheckerError
@@ -101,3 +103,17 @@ def test_the_rulebook_schema_is_valid_and_accepts_the_shipped_rules(tmp_path: Pa
     bad = tmp_path / "bad.yaml"
     bad.write_text("grants:\n  - id: x\n    grantor: ZZ\n", encoding="utf-8")
     assert check_jsonschema("--schemafile", schema, bad).returncode == 1
+
+
+def test_the_workflow_is_valid_and_runs_every_audit_step() -> None:
+    workflow = ROOT / ".github" / "workflows" / "checker.yml"
+    result = check_jsonschema("--builtin-schema", "vendor.github-workflows", workflow)
+    assert result.returncode == 0, result.stdout + result.stderr
+    steps = yaml.safe_load(workflow.read_text())["jobs"]["audit"]["steps"]
+    audits = [s for s in steps if "checker " in s.get("run", "") and s.get("id") != "install"]
+    assert len(audits) >= 5
+    for step in audits:  # each runs after an earlier failure, and its own failure counts
+        assert "!cancelled()" in step["if"] and "continue-on-error" not in step, step["name"]
+    runs = "\n".join(s["run"] for s in audits)
+    assert "validate rules scenarios --format github" in runs
+    assert "test scenarios --format github" in runs and "--format sarif" in runs
