@@ -1,15 +1,21 @@
-"""Test reports: each scenario file's result under `checker test`, and JUnit XML.
+"""Test reports: each scenario file's result under `checker test`.
 
-This module owns `TestCase`, `TestReport` (with the corpus coverage when asked for) and
-`junit_xml`, the report as one JUnit test case per scenario file.
+This module owns `TestCase` (with the located problems CI reports show: the scenario's
+`expect` when it is not met, or what stopped the file) and `TestReport` (with the corpus
+coverage when asked for). Their renderings (JUnit XML, GitHub annotations, SARIF) live in
+`checker.report`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from checker.audit.coverage import Coverage
+from checker.audit.validation import EXPECTATION, problem_dict, problem_kind
+from checker.errors import CheckerError, Location, Problem
+from checker.read.sourcemap import parse_json, read_text
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,11 @@ class TestCase:
     verdict: str | None = None
     readings: tuple[tuple[str, str], ...] = ()
     message: str = ""
+    problems: tuple[Problem, ...] = ()
+    """Located: the `expect` not met (failed), or what stopped the file (error)."""
+
+    def kind(self, problem: Problem) -> str:
+        return EXPECTATION if self.status == "failed" else problem_kind(problem)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -33,7 +44,19 @@ class TestCase:
             "verdict": self.verdict,
             "readings": dict(self.readings),
             "message": self.message,
+            "problems": [problem_dict(p, self.kind(p)) for p in self.problems],
         }
+
+
+def expectation_problem(file: str, expect: str, verdict: str) -> Problem:
+    """A failed expectation, located at the scenario's `expect` key (line 1 when the file
+    cannot be read again, as stdin cannot)."""
+    message = f"expected {expect}, got {verdict}"
+    try:
+        where = parse_json(read_text(Path(file)), file).locate(("expect",))
+    except CheckerError:
+        where = Location(file, 1, 1, "expect")
+    return Problem(where, message)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from checker.cli.shared import Format, FormatOpt, PathsArg, ReadingOpt, RulesOpt, app, call
+from checker.cli.shared import (
+    CIFormat,
+    CIFormatOpt,
+    Format,
+    FormatOpt,
+    PathsArg,
+    ReadingOpt,
+    RulesOpt,
+    app,
+    call,
+)
 
 
 @app.command("eval")
@@ -41,7 +51,7 @@ def test_command(
     paths: PathsArg,
     reading: ReadingOpt = None,
     rules: RulesOpt = None,
-    format: FormatOpt = Format.text,
+    format: CIFormatOpt = CIFormat.text,
     coverage: Annotated[
         bool,
         typer.Option(
@@ -54,7 +64,9 @@ def test_command(
 ) -> None:
     """Check each scenario's `expect` against its verdict; exit 1 on any mismatch.
 
-    Ends with a line `N passed, N failed`. Example: checker test scenarios --coverage
+    Ends with a line `N passed, N failed`. In CI, --format github annotates each failure
+    at the scenario's `expect` and each bad input where it is; --format sarif writes SARIF.
+    Example: checker test scenarios --coverage
     """
     from checker.commands.tests import test_paths
 
@@ -78,11 +90,14 @@ def validate_command(
         typer.Argument(metavar="PATH...", help="Rule folders or files, scenario files or folders."),
     ],
     rules: RulesOpt = None,
+    format: CIFormatOpt = CIFormat.text,
 ) -> None:
     """Check rule files and scenario files without evaluating; report every problem.
 
+    Each problem is on stderr as FILE:LINE:COL: field: message; then `N files checked,
+    N problems` (or the report in --format json, markdown, github or sarif).
     Example: checker validate rules scenarios
     """
     from checker.commands.tests import validate_paths
 
-    call(lambda w: validate_paths(w, paths, rules=rules))
+    call(lambda w: validate_paths(w, paths, rules=rules, format=format.value))

@@ -109,6 +109,16 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class CIFormat(StrEnum):
+    """`checker test` and `checker validate`: also GitHub annotations and SARIF 2.1.0."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    github = "github"
+    sarif = "sarif"
+
+
 PathsArg = Annotated[
     list[str],
     typer.Argument(
@@ -125,4 +135,15 @@ ReadingOpt = Annotated[
     str | None,
     typer.Option("--reading", metavar="NAME", help="Evaluate under this reading only."),
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")
+]
+CIFormatOpt = Annotated[
+    CIFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format: github prints workflow annotations, sarif a SARIF 2.1.0 log.",
+    ),
+]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from checker.errors import Problem
 from checker.report.styled import Styled
 from checker.report.writer import Writer
 
@@ -21,7 +22,7 @@ def test_paths(
     junit: str | None = None,
 ) -> int:
     """Compare each scenario's `expect` with its verdict: 1 on a mismatch, 2 on bad input."""
-    from checker.audit.testreport import TestCase, TestReport
+    from checker.audit.testreport import TestCase, TestReport, expectation_problem
     from checker.evaluation.batch import evaluate_paths
     from checker.read.rulebook import load_rulebook
     from checker.report.audit import junit_xml
@@ -36,11 +37,16 @@ def test_paths(
             for problem in result.problems:
                 writer.problem(problem)
             message = "\n".join(str(p) for p in result.problems)
-            cases.append(TestCase(result.file, None, "error", message=message))
+            cases.append(
+                TestCase(result.file, None, "error", message=message, problems=result.problems)
+            )
             continue
         met = result.expectation_met
         status = "skipped" if met is None else "passed" if met else "failed"
         explained = text(verdict)
+        located: tuple[Problem, ...] = ()
+        if status == "failed" and verdict.expect is not None:  # where `expect` is, for CI
+            located = (expectation_problem(result.file, verdict.expect, verdict.verdict),)
         cases.append(
             TestCase(
                 result.file,
@@ -50,6 +56,7 @@ def test_paths(
                 verdict.verdict,
                 tuple(verdict.readings.items()),
                 str(explained) if status == "failed" else "",
+                located,
             )
         )
         if status == "failed" and format == "text":
@@ -64,7 +71,7 @@ def test_paths(
     report = TestReport(tuple(cases), found)
     if junit is not None:
         Path(junit).write_text(junit_xml(report), encoding="utf-8")
-    writer.out(render(report, format), data=format == "json")
+    writer.out(render(report, format), data=format in ("json", "sarif"))
     if report.count("error"):
         return 2
     return 1 if report.count("failed") else 0
@@ -83,15 +90,16 @@ def _coverage(rulebook: Any, cases: list[Any]) -> Any:
     return coverage(rulebook, scenarios)
 
 
-def validate_paths(writer: Writer, paths: list[str], *, rules: str | None = None) -> int:
-    """Check rule folders and files and scenario files; 2 if anything is wrong."""
-    from checker.evaluation.batch import validate_paths as validate
+def validate_paths(
+    writer: Writer, paths: list[str], *, rules: str | None = None, format: str = "text"
+) -> int:
+    """Check rule folders and files and scenario files; 2 if anything is wrong. Every problem
+    is on stderr, whatever the format; the report in `format` on stdout."""
+    from checker.audit.validation import validate
+    from checker.report.registry import render
 
-    checked, problems = validate(paths, rules)
-    for problem in problems:
+    report = validate(paths, rules)
+    for problem in report.problems:
         writer.problem(problem)
-    noun = "file" if checked == 1 else "files"
-    writer.out(
-        f"{checked} {noun} checked, {len(problems)} problem{'' if len(problems) == 1 else 's'}\n"
-    )
-    return 2 if problems else 0
+    writer.out(render(report, format), data=format in ("json", "sarif"))
+    return 0 if report.ok else 2

@@ -12,8 +12,8 @@ check in code rather than in their shape:
   ISO 3166-2 subdivision in any letter case (a trie, so the pattern stays compact);
 - dates: a pattern that accepts only real days (leap years included).
 
-The patterns are ECMA-262 compatible (no inline flags), so VS Code and Python's
-`jsonschema` read them alike.
+The patterns are ECMA-262 compatible in unicode mode (no inline flags, and only syntax
+characters escaped), so VS Code, `check-jsonschema` and Python's `jsonschema` read them alike.
 """
 
 from __future__ import annotations
@@ -213,10 +213,29 @@ def _enrich_codes(schema: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+_SYNTAX = set(r"\^$.*+?()[]{}|/")
+"""The characters escaped outside a class: ECMA-262's syntax characters and `/`, the only
+identity escapes its unicode mode allows (an escaped hyphen is an error there; none is needed)."""
+
+
 def _insensitive(char: str) -> str:
+    """`char` in any letter case, as a pattern outside a character class."""
     if char.isalpha() and char.lower() != char.upper():
         return f"[{char.upper()}{char.lower()}]"
-    return "\\" + char if char in r"\.^$|?*+()[]{}-/" else char
+    return "\\" + char if char in _SYNTAX else char
+
+
+def _class(chars: list[str]) -> str:
+    """A character class of `chars` in any letter case: `-` first (a literal there, with
+    no escape) and only `\\`, `]` and `^` escaped, so it is valid in unicode mode."""
+    members: list[str] = []
+    for char in chars:
+        if char.isalpha() and char.lower() != char.upper():
+            members += [char.upper(), char.lower()]
+        else:
+            members.append(char)
+    body = "".join("\\" + c if c in "\\]^" else c for c in dict.fromkeys(members) if c != "-")
+    return "[" + ("-" if "-" in members else "") + body + "]"
 
 
 def _trie(words: list[str]) -> str:
@@ -239,7 +258,7 @@ def _emit(node: dict[str, Any]) -> str:
         if char and char not in leaves
     ]
     if len(leaves) > 1:  # one character class for the letters that end a word here
-        branches.insert(0, "[" + "".join(_insensitive(c).strip("[]") for c in leaves) + "]")
+        branches.insert(0, _class(leaves))
     else:
         branches[:0] = [_insensitive(c) for c in leaves]
     if not branches:

@@ -1,5 +1,6 @@
 """Renderers of the audit results: the semantic diff, the lock check, the mutation report,
-coverage and the test report, as text, markdown, JSON and (the test report) JUnit XML.
+coverage and the test report, as text, markdown, JSON and (the test report) JUnit XML; the
+test report's GitHub annotations and SARIF are `checker.report.ci`'s.
 
 Plain text only: none of these texts is styled, so none can carry console markup into a
 file, a CI summary or a JUnit report. It computes nothing itself.
@@ -16,6 +17,7 @@ from checker.audit.lock import LockCheck
 from checker.audit.mutation import MutationReport
 from checker.audit.regions import pair
 from checker.audit.testreport import TestReport
+from checker.report.ci import testreport_github, testreport_sarif
 from checker.report.registry import Renderer, as_json
 
 
@@ -160,7 +162,7 @@ def test_markdown(report: TestReport) -> str:
         lines += ["| scenario | expected | got | readings |", "|---|---|---|---|"]
         for case in bad:
             readings = ", ".join(f"{r} {v}" for r, v in case.readings)
-            got = case.verdict or _cell(case.message)
+            got = case.verdict or "<br>".join(_cell(line) for line in case.message.splitlines())
             lines.append(f"| `{case.file}` | {case.expect or ''} | {got} | {readings} |")
         lines.append("")
     if report.coverage is not None:
@@ -225,5 +227,7 @@ RENDERERS: dict[str, dict[str, Renderer]] = {
         "json": as_json,
         "markdown": test_markdown,
         "junit": junit_xml,
+        "github": testreport_github,
+        "sarif": testreport_sarif,
     },
 }

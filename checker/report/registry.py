@@ -21,6 +21,7 @@ Renderer = Callable[[Any], Rendered]
 _HOMES = {
     "Verdict": "checker.report.verdict",
     "TestReport": "checker.report.audit",
+    "ValidationReport": "checker.report.ci",
     "SemanticDiff": "checker.report.audit",
     "LockCheck": "checker.report.audit",
     "MutationReport": "checker.report.audit",
@@ -31,7 +32,12 @@ _HOMES = {
 """Where each result type's renderers live."""
 
 FORMATS = ("text", "json", "markdown")
-"""The formats every result type renders to (`--format`); some add more (junit)."""
+"""The formats every result type renders to (`--format`); some add more: the test and
+validation reports also render as `github` (workflow annotations) and `sarif` (SARIF 2.1.0),
+the test report as `junit`."""
+
+CI_FORMATS = (*FORMATS, "github", "sarif")
+"""The formats of `checker test` and `checker validate` (`--format`)."""
 
 
 def renderers(result_type: str) -> dict[str, Renderer]:
