@@ -185,3 +185,15 @@ def test_reading_names_are_case_insensitive() -> None:
     bryansk = SCENARIOS / "atacms" / "atacms-bryansk-depot-2024-11-20.json"
     code, out, _ = run("eval", bryansk, "--format", "json", "--reading", "Broad")
     assert code == 0 and json.loads(out)["verdict"] == "permitted"
+
+
+def test_test_selects_scenarios_by_keyword() -> None:
+    code, out, _ = run("test", SCENARIOS, "-k", "KHALINO")
+    assert (code, out) == (0, "1 passed, 0 failed\n")
+
+
+def test_coverage_under_the_required_share_fails() -> None:
+    code, out, err = run("test", SCENARIOS, "-k", "khalino", "--coverage", "--fail-under", "90")
+    assert code == 1 and "coverage:" in out and "is under the required 90%" in err
+    code, _, err = run("test", SCENARIOS, "--coverage", "--fail-under", "50")
+    assert code == 0 and err == ""

@@ -40,6 +40,11 @@ class Coverage:
     def missing(self) -> list[CoverageItem]:
         return [item for item in self.items if item not in self.exercised]
 
+    @property
+    def percent(self) -> float:
+        """The share of items exercised, in percent (100 when there is nothing to cover)."""
+        return 100.0 * len(self.exercised) / len(self.items) if self.items else 100.0
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "items": len(self.items),

@@ -61,6 +61,22 @@ def test_command(
     junit: Annotated[
         str | None, typer.Option("--junit", metavar="FILE", help="Also write JUnit XML to FILE.")
     ] = None,
+    keyword: Annotated[
+        str | None,
+        typer.Option(
+            "-k", metavar="PATTERN", help="Only scenarios whose file or id contains PATTERN."
+        ),
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            metavar="PERCENT",
+            min=0,
+            max=100,
+            help="With --coverage: exit 1 when coverage is under PERCENT.",
+        ),
+    ] = None,
 ) -> None:
     """Check each scenario's `expect` against its verdict; exit 1 on any mismatch.
 
@@ -79,6 +95,8 @@ def test_command(
             rules=rules,
             coverage=coverage,
             junit=junit,
+            keyword=keyword,
+            fail_under=fail_under,
         )
     )
 

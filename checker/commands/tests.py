@@ -20,8 +20,14 @@ def test_paths(
     rules: str | None = None,
     coverage: bool = False,
     junit: str | None = None,
+    keyword: str | None = None,
+    fail_under: float | None = None,
 ) -> int:
-    """Compare each scenario's `expect` with its verdict: 1 on a mismatch, 2 on bad input."""
+    """Compare each scenario's `expect` with its verdict: 1 on a mismatch, 2 on bad input.
+
+    `keyword`: only the scenarios whose file or id contains it (any letter case).
+    `fail_under`: also 1 when coverage (then computed) is under this percentage.
+    """
     from checker.audit.testreport import TestCase, TestReport, expectation_problem
     from checker.evaluation.batch import evaluate_paths
     from checker.read.rulebook import load_rulebook
@@ -33,6 +39,8 @@ def test_paths(
     cases: list[TestCase] = []
     for result in evaluate_paths(paths, rulebook, reading=reading):
         verdict = result.verdict
+        if keyword is not None and not _matches(keyword, result.file, verdict):
+            continue
         if verdict is None:
             for problem in result.problems:
                 writer.problem(problem)
@@ -67,14 +75,22 @@ def test_paths(
                 )
             )
             writer.out(explained)
-    found = _coverage(rulebook, cases) if coverage else None
+    found = _coverage(rulebook, cases) if coverage or fail_under is not None else None
     report = TestReport(tuple(cases), found)
     if junit is not None:
         Path(junit).write_text(junit_xml(report), encoding="utf-8")
     writer.out(render(report, format), data=format in ("json", "sarif"))
     if report.count("error"):
         return 2
+    if found is not None and fail_under is not None and found.percent < fail_under:
+        writer.err(f"coverage {found.percent:.1f}% is under the required {fail_under:g}%\n")
+        return 1
     return 1 if report.count("failed") else 0
+
+
+def _matches(keyword: str, file: str, verdict: Any) -> bool:
+    name = verdict.scenario if verdict is not None else ""
+    return keyword.lower() in f"{file} {name}".lower()
 
 
 def _coverage(rulebook: Any, cases: list[Any]) -> Any:
