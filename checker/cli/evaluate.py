@@ -36,9 +36,19 @@ def eval_command(
     )
 
 
+OptionalPathsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Scenario files or folders (searched recursively); - for stdin. "
+        "Default: the project's scenario corpus.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("test")
 def test_command(
-    paths: PathsArg,
+    paths: OptionalPathsArg = None,
     reading: ReadingOpt = None,
     rules: RulesOpt = None,
     format: FormatOpt = Format.text,
@@ -54,7 +64,8 @@ def test_command(
 ) -> None:
     """Check each scenario's `expect` against its verdict; exit 1 on any mismatch.
 
-    Ends with a line `N passed, N failed`. Example: checker test scenarios --coverage
+    Ends with a line `N passed, N failed`. Without PATHS, the project's scenario corpus.
+    Example: checker test scenarios --coverage
     """
     from checker.commands.tests import test_paths
 
@@ -74,12 +85,18 @@ def test_command(
 @app.command("validate")
 def validate_command(
     paths: Annotated[
-        list[str], typer.Argument(help="Rule folders or files, scenario files or folders.")
-    ],
+        list[str] | None,
+        typer.Argument(
+            help="Rule folders or files, scenario files or folders. "
+            "Default: the project's rulebook and scenario corpus.",
+            show_default=False,
+        ),
+    ] = None,
     rules: RulesOpt = None,
 ) -> None:
     """Check rule files and scenario files without evaluating; report every problem.
 
+    Without PATHS, the rulebook every command uses and the project's scenario corpus.
     Example: checker validate rules scenarios
     """
     from checker.commands.tests import validate_paths

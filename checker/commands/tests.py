@@ -12,7 +12,7 @@ from checker.report.writer import Writer
 
 def test_paths(
     writer: Writer,
-    paths: list[str],
+    paths: list[str] | None = None,
     *,
     format: str = "text",
     reading: str | None = None,
@@ -20,15 +20,21 @@ def test_paths(
     coverage: bool = False,
     junit: str | None = None,
 ) -> int:
-    """Compare each scenario's `expect` with its verdict: 1 on a mismatch, 2 on bad input."""
+    """Compare each scenario's `expect` with its verdict: 1 on a mismatch, 2 on bad input.
+
+    Without paths, the project's scenario corpus (`checker.read.rulebook.find_scenarios`).
+    """
     from checker.audit.testreport import TestCase, TestReport
+    from checker.commands.project import corpus, name_rulebook
+    from checker.commands.project import rulebook as find
     from checker.evaluation.batch import evaluate_paths
-    from checker.read.rulebook import load_rulebook
     from checker.report.audit import junit_xml
     from checker.report.registry import render
     from checker.report.verdict import text
 
-    rulebook = load_rulebook(rules)
+    paths = paths or [corpus(None, rules, "test")]
+    rulebook = find(rules)
+    name_rulebook(writer, rulebook, format)
     cases: list[TestCase] = []
     for result in evaluate_paths(paths, rulebook, reading=reading):
         verdict = result.verdict
@@ -83,11 +89,21 @@ def _coverage(rulebook: Any, cases: list[Any]) -> Any:
     return coverage(rulebook, scenarios)
 
 
-def validate_paths(writer: Writer, paths: list[str], *, rules: str | None = None) -> int:
-    """Check rule folders and files and scenario files; 2 if anything is wrong."""
-    from checker.evaluation.batch import validate_paths as validate
+def validate_paths(
+    writer: Writer, paths: list[str] | None = None, *, rules: str | None = None
+) -> int:
+    """Check rule folders and files and scenario files; 2 if anything is wrong.
 
-    checked, problems = validate(paths, rules)
+    Without paths, the project's rulebook and scenario corpus (`checker.read.rulebook`).
+    """
+    from checker.evaluation.batch import validate_paths as validate
+    from checker.read.rulebook import find_rulebook, find_scenarios
+
+    folder = str(find_rulebook(rules))
+    if not paths:
+        scenarios = find_scenarios(None, rules)
+        paths = [folder] if scenarios is None else [folder, str(scenarios)]
+    checked, problems = validate(paths, folder)
     for problem in problems:
         writer.problem(problem)
     noun = "file" if checked == 1 else "files"
