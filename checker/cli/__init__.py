@@ -2,8 +2,8 @@
 exit code out.
 
 The only package that imports typer. `shared` defines the app and the options its
-commands share; `evaluate`, `audit` and `explore` register their commands on it; every
-command body is one call of a `checker.commands` function through
+commands share; `evaluate`, `audit`, `explore` and `project` register their commands on
+it; every command body is one call of a `checker.commands` function through
 `checker.commands.run.run`, the one place an outcome becomes an exit code. May import
 every layer below.
 """
@@ -14,7 +14,8 @@ from importlib import import_module
 
 from checker.cli.shared import app
 
-for _family in ("evaluate", "audit", "explore"):  # registered in this order, as --help lists
+# Registered in this order, as --help lists them.
+for _family in ("evaluate", "audit", "explore", "project"):
     import_module(f"checker.cli.{_family}")
 
 __all__ = ["app", "main"]

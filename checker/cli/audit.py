@@ -6,22 +6,16 @@ from typing import Annotated
 
 import typer
 
-from checker.cli.shared import Format, FormatOpt, app, call
+from checker.cli.shared import Format, FormatOpt, RulesOpt, app, call
 
-ProjectRulesOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--rules",
-        metavar="DIR",
-        help="Rulebook folder (default: ./rules if it exists, else the shipped rules).",
-    ),
-]
+ProjectRulesOpt = RulesOpt
 ScenariosOpt = Annotated[
     str | None,
     typer.Option(
         "--scenarios",
         metavar="DIR",
-        help="Scenario corpus (default: ./scenarios if it exists).",
+        help="Scenario corpus (default: the project's - checker.toml, [tool.checker], "
+        "scenarios/ beside the rules folder - else ./scenarios if it exists).",
     ),
 ]
 

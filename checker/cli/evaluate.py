@@ -46,9 +46,20 @@ def eval_command(
     )
 
 
+OptionalPathsArg = Annotated[
+    list[str] | None,
+    typer.Argument(
+        metavar="[PATH]...",
+        help="Scenario files or folders (searched recursively); - for stdin. "
+        "Default: the project's scenario corpus.",
+        show_default=False,
+    ),
+]
+
+
 @app.command("test")
 def test_command(
-    paths: PathsArg,
+    paths: OptionalPathsArg = None,
     reading: ReadingOpt = None,
     rules: RulesOpt = None,
     format: CIFormatOpt = CIFormat.text,
@@ -80,8 +91,9 @@ def test_command(
 ) -> None:
     """Check each scenario's `expect` against its verdict; exit 1 on any mismatch.
 
-    Ends with a line `N passed, N failed`. In CI, --format github annotates each failure
-    at the scenario's `expect` and each bad input where it is; --format sarif writes SARIF.
+    Ends with a line `N passed, N failed`. Without PATHS, the project's scenario corpus.
+    In CI, --format github annotates each failure at the scenario's `expect` and each bad
+    input where it is; --format sarif writes SARIF.
     Example: checker test scenarios --coverage
     """
     from checker.commands.tests import test_paths
@@ -104,16 +116,22 @@ def test_command(
 @app.command("validate")
 def validate_command(
     paths: Annotated[
-        list[str],
-        typer.Argument(metavar="PATH...", help="Rule folders or files, scenario files or folders."),
-    ],
+        list[str] | None,
+        typer.Argument(
+            metavar="[PATH]...",
+            help="Rule folders or files, scenario files or folders. "
+            "Default: the project's rulebook and scenario corpus.",
+            show_default=False,
+        ),
+    ] = None,
     rules: RulesOpt = None,
     format: CIFormatOpt = CIFormat.text,
 ) -> None:
     """Check rule files and scenario files without evaluating; report every problem.
 
     Each problem is on stderr as FILE:LINE:COL: field: message; then `N files checked,
-    N problems` (or the report in --format json, markdown, github or sarif).
+    N problems` (or the report in --format json, markdown, github or sarif). Without
+    PATHS, the rulebook every command uses and the project's scenario corpus.
     Example: checker validate rules scenarios
     """
     from checker.commands.tests import validate_paths

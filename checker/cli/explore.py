@@ -104,10 +104,10 @@ def new_command(
     def command(writer: Writer) -> int:
         nonlocal expect
         from checker.commands.explore import current_verdict
+        from checker.commands.project import rulebook
         from checker.read import scaffold
-        from checker.read.rulebook import load_rulebook
 
-        book = load_rulebook(rules)
+        book = rulebook(rules)
         if output not in (None, "-"):
             scaffold.refuse_existing(Path(output), force)
         if expect and expect_current:

@@ -129,7 +129,12 @@ PathsArg = Annotated[
 ]
 RulesOpt = Annotated[
     str | None,
-    typer.Option("--rules", metavar="DIR", help="Rulebook folder (default: the shipped rules)."),
+    typer.Option(
+        "--rules",
+        metavar="DIR",
+        help="Rulebook folder (default: the project's - checker.toml, [tool.checker] or "
+        "the nearest rules/ - else the shipped rules).",
+    ),
 ]
 ReadingOpt = Annotated[
     str | None,

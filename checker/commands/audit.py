@@ -1,30 +1,22 @@
 """`checker diff`, `checker lock` and `checker mutate`: auditing a change of the rules.
 
-Their default rules folder is `rules/` in the current folder when there is one (they
-audit the repository you are in), else the shipped rulebook.
+They audit the repository you are in: its rulebook and scenario corpus as every command
+finds them (`checker.read.rulebook.find_rulebook` and `find_scenarios`), unless given.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from checker.errors import CheckerError, Location
 from checker.report.writer import Writer
 
 
-def _rules_dir(rules: str | None) -> str | None:
-    if rules is not None:
-        return rules
-    return "rules" if Path("rules").is_dir() else None
+def _scenarios_dir(scenarios: str | None, rules: str | None) -> str | None:
+    from checker.read.rulebook import find_scenarios
 
-
-def _scenarios_dir(scenarios: str | None) -> str | None:
-    if scenarios is not None:
-        if not Path(scenarios).exists():
-            raise CheckerError.at(Location(scenarios), "no such file or folder")
-        return scenarios
-    return "scenarios" if Path("scenarios").is_dir() else None
+    found = find_scenarios(scenarios, rules)
+    return None if found is None else str(found)
 
 
 def diff(
@@ -41,7 +33,7 @@ def diff(
     """Which verdicts change between two rulebooks: 1 if any does."""
     from checker.audit.diff import read_corpus, semantic_diff
     from checker.audit.git import load_rules_at
-    from checker.read.rulebook import load_rulebook
+    from checker.read.rulebook import find_rulebook, load_rulebook
     from checker.report.registry import render
 
     if base is None:
@@ -57,10 +49,10 @@ def diff(
             raise CheckerError.at(
                 Location("diff"), "give either two rulebook folders or --base, not both"
             )
-        folder = rules or "rules"
+        folder = find_rulebook(rules)
         before = load_rules_at(base, folder)
         after = load_rules_at(head, folder) if head is not None else load_rulebook(folder)
-    corpus = read_corpus(_scenarios_dir(scenarios))
+    corpus = read_corpus(_scenarios_dir(scenarios, rules))
     result = semantic_diff(before, after, corpus)
     writer.out(render(result, format), data=format == "json")
     return 0 if result.empty else 1
@@ -76,10 +68,10 @@ def lock(
 ) -> int:
     """Write the policy lock, or with `check` compare it with the rules: 1 if stale."""
     from checker.audit.lock import check_lock, write_lock
-    from checker.read.rulebook import load_rulebook
+    from checker.commands.project import rulebook
     from checker.report.registry import render
 
-    book = load_rulebook(_rules_dir(rules))
+    book = rulebook(rules)
     if check:
         result = check_lock(book, lock)
         writer.out(render(result, format), data=format == "json")
@@ -103,12 +95,12 @@ def mutate(
     """The mutation score of the scenario corpus: 1 if any mutant survives."""
     from checker.audit.diff import read_corpus
     from checker.audit.mutation import mutation_report
-    from checker.read.rulebook import load_rulebook
+    from checker.commands.project import rulebook
     from checker.report.audit import mutation_text
     from checker.report.registry import render
 
-    book = load_rulebook(_rules_dir(rules))
-    folder = _scenarios_dir(scenarios)
+    book = rulebook(rules)
+    folder = _scenarios_dir(scenarios, rules)
     if folder is None:
         raise CheckerError.at(Location("--scenarios"), "no scenario corpus: give --scenarios DIR")
     report = mutation_report(book, read_corpus(folder))

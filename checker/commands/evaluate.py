@@ -19,10 +19,12 @@ def eval_paths(
     jobs: int = 1,
 ) -> int:
     """Evaluate every path in order and write each verdict; 2 if any input was bad."""
-    from checker.read.rulebook import load_rulebook
+    from checker.commands.project import name_rulebook
+    from checker.commands.project import rulebook as find
     from checker.read.scenario import is_jsonl
 
-    rulebook = load_rulebook(rules)
+    rulebook = find(rules)
+    name_rulebook(writer, rulebook, format)
     bad = 0
     pending: list[str] = []
     for index, path in enumerate(paths):

@@ -15,10 +15,10 @@ if TYPE_CHECKING:
 
 def schema(writer: Writer, kind: str = "scenario", *, rules: str | None = None) -> int:
     """Print the JSON Schema of scenario files (with the rulebook's weapons) or rule files."""
+    from checker.commands.project import rulebook
     from checker.read.jsonschema import dumps, schema_for
-    from checker.read.rulebook import load_rulebook
 
-    book = load_rulebook(rules) if kind == "scenario" else None
+    book = rulebook(rules) if kind == "scenario" else None
     writer.out(dumps(schema_for(kind, book)), data=True)
     return 0
 
@@ -38,11 +38,11 @@ def timeline(
     rules: str | None = None,
 ) -> int:
     """The date intervals over which the verdict holds; with `plot`, drawn to a file."""
+    from checker.commands.project import rulebook
     from checker.explore.timeline import timeline as build
-    from checker.read.rulebook import load_rulebook
     from checker.report.registry import render
 
-    book = load_rulebook(rules)
+    book = rulebook(rules)
     if plot:
         _plotting_available()
     result = build(
@@ -82,12 +82,12 @@ def why_not(
     rules: str | None = None,
 ) -> int:
     """The smallest changes to a scenario that give a different verdict."""
+    from checker.commands.project import rulebook
     from checker.explore.whynot import why_not as search
-    from checker.read.rulebook import load_rulebook
     from checker.read.scenario import load_scenario
     from checker.report.registry import render
 
-    book = load_rulebook(rules)
+    book = rulebook(rules)
     if not Path(scenario).is_file():
         raise CheckerError.at(Location(scenario), "no such file")
     loaded = load_scenario(scenario, book)

@@ -13,7 +13,7 @@ from checker.report.writer import Writer
 
 def test_paths(
     writer: Writer,
-    paths: list[str],
+    paths: list[str] | None = None,
     *,
     format: str = "text",
     reading: str | None = None,
@@ -25,17 +25,21 @@ def test_paths(
 ) -> int:
     """Compare each scenario's `expect` with its verdict: 1 on a mismatch, 2 on bad input.
 
+    Without paths, the project's scenario corpus (`checker.read.rulebook.find_scenarios`).
     `keyword`: only the scenarios whose file or id contains it (any letter case).
     `fail_under`: also 1 when coverage (then computed) is under this percentage.
     """
     from checker.audit.testreport import TestCase, TestReport, expectation_problem
+    from checker.commands.project import corpus, name_rulebook
+    from checker.commands.project import rulebook as find
     from checker.evaluation.batch import evaluate_paths
-    from checker.read.rulebook import load_rulebook
     from checker.report.audit import junit_xml
     from checker.report.registry import render
     from checker.report.verdict import text
 
-    rulebook = load_rulebook(rules)
+    paths = paths or [corpus(None, rules, "test")]
+    rulebook = find(rules)
+    name_rulebook(writer, rulebook, format)
     cases: list[TestCase] = []
     for result in evaluate_paths(paths, rulebook, reading=reading):
         verdict = result.verdict
@@ -107,14 +111,26 @@ def _coverage(rulebook: Any, cases: list[Any]) -> Any:
 
 
 def validate_paths(
-    writer: Writer, paths: list[str], *, rules: str | None = None, format: str = "text"
+    writer: Writer,
+    paths: list[str] | None = None,
+    *,
+    rules: str | None = None,
+    format: str = "text",
 ) -> int:
     """Check rule folders and files and scenario files; 2 if anything is wrong. Every problem
-    is on stderr, whatever the format; the report in `format` on stdout."""
+    is on stderr, whatever the format; the report in `format` on stdout.
+
+    Without paths, the project's rulebook and scenario corpus (`checker.read.rulebook`).
+    """
     from checker.audit.validation import validate
+    from checker.read.rulebook import find_rulebook, find_scenarios
     from checker.report.registry import render
 
-    report = validate(paths, rules)
+    folder = str(find_rulebook(rules))
+    if not paths:
+        scenarios = find_scenarios(None, rules)
+        paths = [folder] if scenarios is None else [folder, str(scenarios)]
+    report = validate(paths, folder)
     for problem in report.problems:
         writer.problem(problem)
     writer.out(render(report, format), data=format in ("json", "sarif"))

@@ -1,4 +1,5 @@
-"""Reading a rulebook: every YAML file in a folder, checked as a whole, or its cached copy.
+"""Finding and reading a rulebook: which folder every command uses (`find_rulebook`), and
+every YAML file in it, checked as a whole, or its cached copy.
 
 The checks themselves live in `checker.read.rulechecks`; pydantic's documents are imported
 only to read a rulebook afresh, so a cached rulebook costs no pydantic import.
@@ -30,6 +31,74 @@ def default_rules_dir() -> Path:
     return installed if installed.is_dir() else package.parent / "rules"
 
 
+def is_shipped(folder: str | Path) -> bool:
+    """Whether `folder` is the rulebook shipped with the package (the repo's `rules/` in a
+    source checkout), however it is spelled."""
+    try:
+        return Path(folder).resolve() == default_rules_dir()
+    except OSError:
+        return False
+
+
+def find_rulebook(explicit: str | Path | None = None, start: Path | None = None) -> Path:
+    """The rulebook folder a command uses (SPEC, "Which rulebook"); the one place it is chosen.
+
+    `explicit` (`--rules DIR`) as given; else `rules` named in the nearest `checker.toml` or
+    `[tool.checker]` of a `pyproject.toml`, walking up from `start` (the current folder),
+    relative to that file; else the nearest `rules/` holding a `rulebook.yaml`, walking up;
+    else the rulebook shipped with the package. Folders found from the current folder are
+    spelled relative to it (`rules`, `../rules`). A few stat calls: a toml file is parsed
+    only when there is one. A configured folder that does not exist, or a malformed file,
+    is a `CheckerError` located in that file.
+    """
+    if explicit is not None:
+        return Path(explicit)
+    found = _discovered(start)
+    return found if found is not None else default_rules_dir()
+
+
+def _discovered(start: Path | None) -> Path | None:
+    """The rulebook folder the project names or holds; None when it has none."""
+    from checker.read.config import nearest_config, upward
+
+    config = nearest_config(start)
+    if config is not None:
+        named = config.existing("rules", "rules folder")
+        if named is not None:
+            return named
+    for folder in upward(start):
+        if (folder / "rules" / "rulebook.yaml").is_file():
+            return folder / "rules"
+    return None
+
+
+def find_scenarios(
+    explicit: str | None = None, rules: str | Path | None = None, start: Path | None = None
+) -> Path | None:
+    """The scenario corpus a command uses when given none; None when there is none.
+
+    `explicit` (`--scenarios DIR`, which must exist); else `scenarios` named in the project's
+    configuration (as for `find_rulebook`); else `scenarios/` beside the rulebook folder:
+    `rules` (the `--rules` option as given) or the one the project names or holds, never
+    the shipped fallback; else `./scenarios` if there is one.
+    """
+    from checker.read.config import nearest_config
+
+    if explicit is not None:
+        if not Path(explicit).exists():
+            raise CheckerError.at(Location(explicit), "no such file or folder")
+        return Path(explicit)
+    config = nearest_config(start)
+    named = config.existing("scenarios", "scenarios folder") if config is not None else None
+    if named is not None:
+        return named
+    folder = Path(rules) if rules is not None else _discovered(start)
+    if folder is not None and (folder.parent / "scenarios").is_dir():
+        return folder.parent / "scenarios"
+    here = (start or Path()) / "scenarios"
+    return here if here.is_dir() else None
+
+
 @memoised
 def default_rulebook() -> Rulebook:
     return load_rulebook(default_rules_dir())
@@ -45,8 +114,8 @@ def load_rulebook(folder: str | Path | None = None) -> Rulebook:
     base, files = _rule_files(folder)
     key = _content_key(base, files)
     cached = _cache_read(key)
-    if cached is not None and cached.root == str(base):
-        return cached
+    if cached is not None:
+        return cached if cached.root == str(base) else replace(cached, root=str(base))
     book = _load_checked(base, files)
     _cache_write(key, book)
     return book
@@ -100,8 +169,9 @@ def _load_checked(base: Path, files: list[Path]) -> Rulebook:
 
 def _content_key(base: Path, files: list[Path]) -> str:
     """Every file of the folder counts (rule files, and the sources quotes are checked in),
-    and so does the folder itself: a cached rulebook names its root."""
-    digest = hashlib.sha256(f"checker-rulebook:{base.resolve()}\0{base}".encode())
+    and so does the folder itself, resolved: however it is spelled (`rules`, `../rules`,
+    an absolute path) it is one entry, whose `root` is set to the spelling on reading."""
+    digest = hashlib.sha256(f"checker-rulebook:{base.resolve()}".encode())
     for path in sorted({*files, *(p for p in base.rglob("*") if p.is_file())}):
         try:
             digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from checker.model import names
+from checker.model.rulebook import Rulebook
 from checker.model.verdict import Reason, Verdict
 from checker.report.registry import as_json
 from checker.report.styled import Styled, verdict_run
@@ -50,6 +51,13 @@ def text(verdict: Verdict) -> Styled:
     for warning in verdict.warnings:
         out.line("  ", ("warning:", "yellow"), f" {warning}")
     return out
+
+
+def rulebook_line(book: Rulebook) -> Styled:
+    """`rulebook: FOLDER (DIGEST)`: the first line of text output, when the rulebook is not
+    the shipped one (the digest is the start of the rule files' content fingerprint)."""
+    digest = f" ({book.fingerprint[:8]})" if book.fingerprint else ""
+    return Styled().line(("rulebook:", "dim"), f" {book.root}{digest}")
 
 
 def _quoted(reason: Reason) -> str:
