@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 from checker.model.dates import PolicyDate, in_force_text
 
@@ -18,7 +18,7 @@ EVIDENCE_LEVELS = ("stated", "reported", "inferred", "baseline")
 others (officials, another outlet); `inferred`: this project's reading, which the source
 implies but does not say; `baseline`: a rule from outside the source."""
 
-SUPPORTS = (
+Support = Literal[
     "supplier",
     "consent",
     "range",
@@ -30,7 +30,8 @@ SUPPORTS = (
     "in_force",
     "reading",
     "precedence",
-)
+]
+SUPPORTS: tuple[str, ...] = get_args(Support)
 """What a provenance entry can support: an explanation cites, for each fact it states, the
 entry that supports that very fact."""
 

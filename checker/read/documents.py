@@ -27,6 +27,7 @@ from pydantic import (
 from checker.model import rules, scenario
 from checker.model.codes import COUNTRY_PATTERN, TERRITORY_PATTERN, check_country, check_territory
 from checker.model.dates import PolicyDate, parse_day, parse_policy_date
+from checker.model.rules import Support
 from checker.model.terms import TargetKind, Verdict
 
 
@@ -132,21 +133,6 @@ class ScenarioDoc(_Strict):
 # --------------------------------------------------------------------------- rule files
 
 
-Supports = Literal[
-    "supplier",
-    "consent",
-    "range",
-    "restriction",
-    "weapons",
-    "kinds",
-    "forces",
-    "territories",
-    "in_force",
-    "reading",
-    "precedence",
-]
-
-
 class ProvenanceDoc(_Strict):
     """What a rule rests on: whole sentences of a source, and how strongly it says them."""
 
@@ -159,7 +145,7 @@ class ProvenanceDoc(_Strict):
         "attributes it to others; inferred: this project's reading; baseline: from outside "
         "the source"
     )
-    supports: Annotated[list[Supports], Field(min_length=1)] = Field(
+    supports: Annotated[list[Support], Field(min_length=1)] = Field(
         description="which facts of the rule this entry supports (an explanation quotes it "
         "for those facts)"
     )
