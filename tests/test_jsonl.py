@@ -114,8 +114,9 @@ def test_jobs_give_the_same_bytes_and_no_progress_bar_when_piped(tmp_path: Path)
     command = [sys.executable, "-m", "checker", "eval", str(path), "--format", "json"]
     one = subprocess.run(command, capture_output=True, check=False)
     two = subprocess.run([*command, "--jobs", "2"], capture_output=True, check=False)
-    assert one.returncode == two.returncode == 2
-    assert one.stdout == two.stdout
+    cores = subprocess.run([*command, "--jobs", "0"], capture_output=True, check=False)
+    assert one.returncode == two.returncode == cores.returncode == 2
+    assert one.stdout == two.stdout == cores.stdout
     assert one.stdout.decode() == one_by_one(path, [ln if ln != "{oops" else "" for ln in lines])
     assert (
         one.stderr

@@ -28,7 +28,10 @@ def eval_command(
     jobs: Annotated[
         int,
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes for JSON Lines files (--format json)."
+            "--jobs",
+            "-j",
+            min=0,
+            help="Worker processes for JSON Lines files (--format json); 0: one per core.",
         ),
     ] = 1,
 ) -> None:

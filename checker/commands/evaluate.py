@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from checker.errors import Problem
 from checker.model.rulebook import Rulebook
 from checker.report.writer import Writer
@@ -80,6 +82,8 @@ def _eval_jsonl(
 
     evaluator = JsonlEvaluator(rulebook, reading=reading, json_out=format == "json")
     bar = writer.progress(path)
+    if jobs == 0:  # one worker per core
+        jobs = os.cpu_count() or 1
     if jobs > 1 and format == "json" and path != STDIN:
         for problem in evaluate_jsonl_parallel(path, evaluator, jobs, bar):
             writer.problem(problem)
