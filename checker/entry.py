@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html")
 _COMPLETION = "_CHECKER_COMPLETE"
 """Set when a shell asks Typer for completions: left to Typer."""
 

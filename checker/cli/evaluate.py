@@ -9,8 +9,8 @@ import typer
 from checker.cli.shared import (
     CIFormat,
     CIFormatOpt,
-    Format,
-    FormatOpt,
+    EvalFormat,
+    EvalFormatOpt,
     PathsArg,
     ReadingOpt,
     RulesOpt,
@@ -22,7 +22,7 @@ from checker.cli.shared import (
 @app.command("eval")
 def eval_command(
     paths: PathsArg,
-    format: FormatOpt = Format.text,
+    format: EvalFormatOpt = EvalFormat.text,
     reading: ReadingOpt = None,
     rules: RulesOpt = None,
     jobs: Annotated[

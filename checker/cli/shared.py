@@ -109,6 +109,15 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class EvalFormat(StrEnum):
+    """`checker eval`: also one HTML page of every verdict."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
 class CIFormat(StrEnum):
     """`checker test` and `checker validate`: also GitHub annotations and SARIF 2.1.0."""
 
@@ -142,6 +151,15 @@ ReadingOpt = Annotated[
 ]
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")
+]
+EvalFormatOpt = Annotated[
+    EvalFormat,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format: html writes one self-contained page of every verdict.",
+    ),
 ]
 CIFormatOpt = Annotated[
     CIFormat,

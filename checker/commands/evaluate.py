@@ -8,7 +8,7 @@ from checker.errors import Problem
 from checker.model.rulebook import Rulebook
 from checker.report.writer import Writer
 
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html")
 
 
 def eval_paths(
@@ -21,6 +21,10 @@ def eval_paths(
     jobs: int = 1,
 ) -> int:
     """Evaluate every path in order and write each verdict; 2 if any input was bad."""
+    if format == "html":  # one page for every verdict, not one text each
+        from checker.commands.report import report
+
+        return report(writer, paths, reading=reading, rules=rules)
     from checker.commands.project import name_rulebook
     from checker.commands.project import rulebook as find
     from checker.read.scenario import is_jsonl

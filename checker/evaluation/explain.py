@@ -85,6 +85,8 @@ def assemble(
         warnings=warnings,
         summary=summary,
         caveats=caveats,
+        title=scenario.title,
+        strike=strike,
     )
 
 

@@ -1,57 +1,194 @@
 """Draw a timeline with matplotlib (imported here only: `checker eval` never pays for it).
 
-One band per reading when one weapon x territory is asked (with the combined verdict on
-top), else one band per weapon x territory (the combined verdict). Bands are coloured by
-verdict; each change date is marked and labelled with the rule whose date it is;
-month-precision windows are hatched.
+A picture fit to publish: plain labels (a band per reading, named with its meaning, or one
+band when the readings agree), human dates, each change of verdict marked by a numbered
+dashed line explained under the chart, a window known only to the month drawn as a
+hatched window, a colour-blind-safe palette (Okabe-Ito) with a pattern per verdict, and
+the source line. The layout is computed in inches from the top, text wrapped to the
+width, so that no text overlaps another or leaves the figure whatever the input
+(`tests/test_plot.py` checks every weapon x territory class of the shipped rulebook).
 """
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from checker.errors import CheckerError, Location
-from checker.explore.timeline import Band, Timeline
+from checker.explore.timeline import Band, Timeline, Window, band_label, describe, where_words
+from checker.model import names
 
-COLOURS = {"permitted": "#2e7d32", "prohibited": "#c62828", "undetermined": "#f9a825"}
-FORMATS = (".png", ".svg")
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+COLOURS = {"permitted": "#0072b2", "prohibited": "#d55e00", "undetermined": "#bbbbbb"}
+"""Okabe-Ito blue and vermillion, and a grey: told apart in every common colour blindness."""
+HATCHES = {"permitted": "", "prohibited": "xx", "undetermined": ".."}
+"""A pattern per verdict, so that the picture reads in black and white too."""
+INK = {"permitted": "#ffffff", "prohibited": "#000000", "undetermined": "#000000"}
+"""The text colour on each verdict's colour (contrast of 4.5:1 at least)."""
+FORMATS = (".png", ".svg", ".pdf")
+
+WIDTH = 10.0  # inches
+MARGIN = 0.45
+LINE = 1.45  # line height, as a multiple of the font size
+TEXT_GREY = "#444444"
 
 
 def bands_to_draw(result: Timeline) -> list[Band]:
-    if len(result.combos) == 1:
-        return list(result.bands)
-    return [b for b in result.bands if b.reading is None or len(result.readings) == 1]
+    return result.drawn()
 
 
 def draw(result: Timeline, path: str | Path) -> Path:
-    """Write the timeline picture to `path` (.png or .svg)."""
+    """Write the timeline picture to `path` (.png, .svg or .pdf)."""
     target = Path(path)
     if target.suffix.lower() not in FORMATS:
         raise CheckerError.at(
-            Location("--plot"), f"'{target}': the picture must be a .png or .svg file"
+            Location("--plot"), f"'{target}': the picture must be a .png, .svg or .pdf file"
         )
     if not target.parent.exists():
         raise CheckerError.at(Location("--plot"), f"'{target.parent}': no such folder")
+    import matplotlib.pyplot as plt
 
+    fig = figure(result)
+    fig.savefig(target, dpi=150)
+    plt.close(fig)
+    return target
+
+
+def _wrap(text: str, size: float, width: float) -> list[str]:
+    """`text` wrapped to `width` inches at `size` points (an average glyph is 0.55 em)."""
+    chars = max(20, int(width * 72 / (size * 0.56)))
+    return textwrap.wrap(text, chars) or [""]
+
+
+def figure(result: Timeline, width: float = WIDTH) -> Figure:
+    """The timeline picture as a matplotlib figure (not yet saved)."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    bands = bands_to_draw(result)
-    changes = result.changes()
-    days = [d for d, _ in changes] + [w.first for w in result.windows]
-    first = min(days, default=date(2024, 1, 1))
-    last = max(days, default=date(2024, 12, 31))
-    pad = max(timedelta(days=75), (last - first) / 5)
-    lo, hi = first - pad, last + pad
+    bands = result.drawn()
+    marks = result.marks()
+    lo, hi = result.date_range()
+    inner = width - 2 * MARGIN
 
-    height = 1.2 + 0.62 * len(bands) + 0.35 * len({d for d, _ in changes})
-    fig, ax = plt.subplots(figsize=(11, max(3.2, height)))
-    for row, band in enumerate(reversed(bands)):
+    blocks: list[tuple[str, float, str, str]] = []  # text, size, colour, weight: above
+    weapons = names.join(dict.fromkeys(b.weapon for b in bands))
+    places = names.join(dict.fromkeys(where_words(b) for b in bands))
+    blocks.append((f"{weapons} in {places}: was a strike permitted?", 13, "black", "bold"))
+    blocks.append(
+        (f"The verdict by date of the strike, for {describe(result)}.", 9.5, TEXT_GREY, "")
+    )
+    below: list[tuple[str, float, str, str]] = []
+    for number, (_, _, text) in enumerate(marks, 1):
+        below.append((f"({number}) {text}", 8.5, "black", ""))
+    if not marks:
+        below.append(("No change of verdict at any date in the rulebook.", 8.5, "black", ""))
+    if len(result.readings) > 1:
+        below.append((f"{result.readings_note()}", 8.5, "black", ""))
+    below += [(f"Source: {line}", 8, TEXT_GREY, "") for line in result.credits]
+
+    def height(block: list[tuple[str, float, str, str]]) -> float:
+        return sum(len(_wrap(t, s, inner)) * s * LINE / 72 for t, s, _, _ in block)
+
+    row = 0.62
+    marker_levels = _levels(marks, lo, hi, inner)
+    top_band = 0.3 + 0.24 * max(marker_levels, default=0)
+    plot_h = row * len(bands) + 0.1
+    legend_h = 0.75
+    total = MARGIN + height(blocks) + 0.1 + top_band + plot_h + legend_h + height(below) + MARGIN
+
+    fig = plt.figure(figsize=(width, total))
+    y = total - MARGIN
+
+    def put(block: list[tuple[str, float, str, str]], y: float) -> float:
+        for text, size, colour, weight in block:
+            for line in _wrap(text, size, inner):
+                fig.text(
+                    MARGIN / width,
+                    y / total,
+                    line,
+                    fontsize=size,
+                    color=colour,
+                    fontweight=weight or "normal",
+                    va="top",
+                    ha="left",
+                )
+                y -= size * LINE / 72
+        return y
+
+    y = put(blocks, y) - 0.1 - top_band
+    ax = fig.add_axes((MARGIN / width, (y - plot_h) / total, inner / width, plot_h / total))
+    y -= plot_h
+    _bands(ax, result, bands, lo, hi, row, inner)
+    for number, ((day, last_day, _), level) in enumerate(zip(marks, marker_levels, strict=True), 1):
+        centre = day + (last_day - day + timedelta(days=1)) / 2 if last_day else day
+        if last_day is None:
+            ax.axvline(_num(day), color="#222222", linestyle="--", linewidth=1, zorder=4)
+        ax.annotate(
+            f"({number})",
+            xy=(_num(centre), 1),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 4 + 17 * level),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+            fontweight="bold",
+            annotation_clip=False,
+        )
+    legend = [
+        Patch(facecolor=COLOURS[v], hatch=HATCHES[v], edgecolor="#333333", label=v) for v in COLOURS
+    ]
+    if result.windows:
+        legend.append(
+            Patch(facecolor="white", edgecolor="#333333", hatch="///", label="day not known")
+        )
+    fig.legend(
+        handles=legend,
+        loc="upper left",
+        bbox_to_anchor=(MARGIN / width, (y - 0.3) / total),
+        ncol=len(legend) if inner > 6 else 2,
+        frameon=False,
+        fontsize=8.5,
+        handlelength=2.2,
+        columnspacing=1.6,
+    )
+    put(below, y - legend_h)
+    return fig
+
+
+def _levels(
+    marks: list[tuple[date, date | None, str]], lo: date, hi: date, inner: float
+) -> list[int]:
+    """A level per marker: a marker too close to the previous one on its level goes higher."""
+    placed: list[tuple[float, int]] = []
+    levels = []
+    for day, last_day, _ in marks:
+        centre = day + (last_day - day + timedelta(days=1)) / 2 if last_day else day
+        x = (centre - lo).days / max((hi - lo).days, 1) * inner
+        level = 0
+        while any(abs(x - px) < 0.45 and pl == level for px, pl in placed):
+            level += 1
+        placed.append((x, level))
+        levels.append(level)
+    return levels
+
+
+def _bands(
+    ax: Any, result: Timeline, bands: list[Band], lo: date, hi: date, row: float, inner: float
+) -> None:
+    import matplotlib.dates as mdates
+
+    count = len(bands)
+    for index, band in enumerate(bands):
+        y = (count - 1 - index) * row
+        ax.text(_num(lo), y + 0.17, band_label(band, result), fontsize=9, va="bottom", ha="left")
         for interval in band.intervals:
             start = max(interval.start or lo, lo)
             end = min(interval.end or hi, hi)
@@ -59,112 +196,53 @@ def draw(result: Timeline, path: str | Path) -> Path:
                 continue
             ax.broken_barh(
                 [(_num(start), (end - start).days)],
-                (row - 0.34, 0.68),
+                (y - 0.14, 0.28),
                 facecolors=COLOURS[interval.verdict],
                 edgecolor="white",
-                linewidth=1.5,
+                hatch=HATCHES[interval.verdict],
+                linewidth=1,
             )
-            mid = start + (end - start) / 2
-            if (end - start).days > (hi - lo).days * 0.09:
+            share = (end - start).days / max((hi - lo).days, 1) * inner
+            if share > len(interval.verdict) * 9 * 0.62 / 72 + 0.25:
                 ax.text(
-                    _num(mid),
-                    row,
+                    _num(start + (end - start) / 2),
+                    y,
                     interval.verdict,
                     ha="center",
                     va="center",
-                    color="white" if interval.verdict != "undetermined" else "#3e2723",
                     fontsize=9,
                     fontweight="bold",
+                    color=INK[interval.verdict],
+                    bbox={"facecolor": COLOURS[interval.verdict], "edgecolor": "none", "pad": 1},
                 )
-    for row, band in enumerate(reversed(bands)):
-        for window in (w for w in result.windows if w.weapon == band.weapon):
+        for window in _windows(result, band):
             ax.broken_barh(
                 [(_num(window.first), (window.last - window.first).days + 1)],
-                (row - 0.34, 0.68),
-                facecolors="none",
-                edgecolor="#424242",
-                hatch="////",
-                linewidth=0,
+                (y - 0.14, 0.28),
+                facecolors="white",
+                edgecolor="#222222",
+                hatch="///",
+                linewidth=1,
                 zorder=3,
             )
-    labels: dict[date, list[str]] = {}
-    for day, ref in changes:
-        text = f"{ref.rule} ({ref.source}, {ref.published})" if ref.source else ref.rule
-        if text not in labels.setdefault(day, []):
-            labels[day].append(text)
-    top = len(bands) - 0.5
-    middle = lo + (hi - lo) / 2
-    for step, (day, texts) in enumerate(sorted(labels.items())):
-        x = _num(day)
-        right = day > middle
-        ax.axvline(x, color="#263238", linestyle="--", linewidth=1, zorder=4)
-        ax.annotate(
-            f"{day.isoformat()}  " + "; ".join(texts),
-            xy=(x, top),
-            xytext=(-4 if right else 4, 6 + 14 * step),
-            textcoords="offset points",
-            fontsize=8.5,
-            color="#263238",
-            ha="right" if right else "left",
-            va="bottom",
-            annotation_clip=False,
-        )
-    ax.set_yticks(range(len(bands)))
-    ax.set_yticklabels([_label(b, result) for b in reversed(bands)], fontsize=9)
-    ax.set_ylim(-0.6, len(bands) - 0.4)
+    ax.set_ylim(-0.3, (count - 1) * row + 0.5)
     ax.set_xlim(_num(lo), _num(hi))
-    ax.xaxis.set_major_locator(
-        mdates.AutoDateLocator(  # type: ignore[no-untyped-call]
-            minticks=4, maxticks=10
-        )
-    )
-    ax.xaxis.set_major_formatter(
-        mdates.DateFormatter(  # type: ignore[no-untyped-call]
-            "%Y-%m"
-        )
-    )
+    ax.set_yticks([])
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=max(3, int(inner / 1.3)))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
     ax.tick_params(axis="x", labelsize=8.5)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    ax.grid(axis="x", color="#eeeeee", zorder=0)
+    ax.grid(axis="x", color="#dddddd", zorder=0)
     ax.set_axisbelow(True)
-    legend = [Patch(facecolor=c, label=v) for v, c in COLOURS.items()]
-    if result.windows:
-        legend.append(
-            Patch(
-                facecolor="white",
-                edgecolor="#555555",
-                hatch="////",
-                label="date known to the month only",
-            )
-        )
-    ax.legend(
-        handles=legend,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.14),
-        ncol=len(legend),
-        frameon=False,
-        fontsize=8.5,
-    )
-    weapons = ", ".join(dict.fromkeys(b.weapon for b in bands))
-    fig.suptitle(f"{weapons}: verdict over time", fontsize=12, fontweight="bold", x=0.01, ha="left")
-    ax.set_title(
-        result.describe(), fontsize=9, color="#555555", loc="left", pad=12 + 14 * len(labels)
-    )
-    fig.tight_layout()
-    fig.savefig(target, dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    return target
+
+
+def _windows(result: Timeline, band: Band) -> list[Window]:
+    return [w for w in result.windows if w.weapon == band.weapon]
 
 
 def _num(day: date) -> float:
     import matplotlib.dates as mdates
 
     return float(mdates.date2num(day))  # type: ignore[no-untyped-call]
-
-
-def _label(band: Band, result: Timeline) -> str:
-    if len(result.combos) == 1:
-        return band.reading or "all readings"
-    return f"{band.weapon} · {band.where}" + (f" · {band.reading}" if band.reading else "")

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
 from checker.engine import engine_for
 from checker.errors import CheckerError, Location
+from checker.evaluation.explain import reading_scope
 from checker.evaluation.memo import readings_to_run
 from checker.evaluation.space import ANY, Space, Span, build_space
 from checker.explore.refs import RuleRef, boundary_refs
+from checker.model import names
 from checker.model.codes import check_country, check_territory
 from checker.model.rulebook import Rulebook
+from checker.model.rules import Grant
 from checker.model.strike import Strike
 from checker.model.terms import TARGET_KINDS
 
@@ -108,6 +111,14 @@ class Timeline:
     bands: tuple[Band, ...]
     windows: tuple[Window, ...]
     notes: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict, compare=False)
+    """Each rule the timeline names, in plain words ("US consent for ATACMS")."""
+    meanings: dict[str, str] = field(default_factory=dict, compare=False)
+    """What each reading means, in a few words ("Kursk oblast only")."""
+    published: tuple[date, ...] = field(default=(), compare=False)
+    """The sources' publication days."""
+    credits: tuple[str, ...] = field(default=(), compare=False)
+    """The sources, as a picture's source line names them (title, publication, day)."""
 
     @property
     def combos(self) -> list[tuple[str, str]]:
@@ -120,6 +131,42 @@ class Timeline:
         consent = "assuming consent of " + "/".join(self.consents) if self.consents else ""
         parts = [f"kind {self.kind}", f"operator {self.operator}", forces, consent]
         return ", ".join(p for p in parts if p)
+
+    def drawn(self) -> list[Band]:
+        """The bands a picture draws: for one weapon x territory, the combined band and one
+        per reading - or the combined band alone when every reading agrees; for several,
+        each one's combined band."""
+        out: list[Band] = []
+        for combo in self.combos:
+            bands = [b for b in self.bands if (b.weapon, b.where) == combo]
+            if len(self.combos) > 1 or readings_agree(bands):
+                bands = bands[:1]
+            out += bands
+        return out
+
+    def window_of(self, day: date, rule: str) -> Window | None:
+        """The month window `day` opens or closes for `rule` (its first day, or the day after)."""
+        for window in self.windows:
+            if window.rule == rule and day in (window.first, window.last + timedelta(days=1)):
+                return window
+        return None
+
+    def marks(self) -> list[tuple[date, date | None, str]]:
+        return marks(self)
+
+    def date_range(self, also: Sequence[date] = ()) -> tuple[date, date]:
+        return date_range(self, also)
+
+    def readings_note(self) -> str:
+        """What the readings mean, in a sentence (empty with one reading)."""
+        if len(self.readings) < 2:
+            return ""
+        meanings = "; ".join(f"{r}: {self.meanings.get(r, r)}" for r in self.readings)
+        count = {2: "two", 3: "three"}.get(len(self.readings), str(len(self.readings)))
+        return (
+            f"The report can be read {count} ways ({meanings}); "
+            "where they disagree, the verdict is undetermined."
+        )
 
     def changes(self) -> list[tuple[date, RuleRef]]:
         """Every date at which some band's verdict changes, with the rules at that date."""
@@ -143,6 +190,111 @@ class Timeline:
             "month_windows": [w.to_dict() for w in self.windows],
             "notes": list(self.notes),
         }
+
+
+def where_words(band: Band) -> str:
+    """Where a band's strikes are, by name ("Kursk oblast", "any other region of Russia")."""
+    place = band.where
+    if place.startswith("any other ") and place.endswith(" subdivision"):
+        return f"any other region of {names.place(place.split()[2])}"
+    if place == "any other country":
+        return place
+    if place.endswith(" (country level)"):
+        return f"{names.place(place.split()[0])} (no region given)"
+    return names.place(place)
+
+
+def describe(result: Timeline) -> str:
+    """What a timeline holds fixed, in words."""
+    if result.forces is None:
+        forces = "whose forces not given"
+    elif not result.forces:
+        forces = "no forces at the target"
+    else:
+        forces = f"forces of {names.join(names.state(f) for f in result.forces)}"
+    parts = [names.kind(result.kind), f"a strike by {names.state(result.operator)}", forces]
+    if result.consents:
+        parts.append(
+            "assuming the consent of " + names.join(names.state(c) for c in result.consents)
+        )
+    return ", ".join(parts)
+
+
+def band_label(band: Band, result: Timeline, *, place: bool = True) -> str:
+    """A band's name: the place (unless `place` is False: a title names it), and the
+    reading with its meaning when there are several."""
+    where = where_words(band)
+    if len(result.combos) > 1:
+        where = f"{band.weapon} in {where}"
+    if band.reading is not None:
+        meaning = result.meanings.get(band.reading, "")
+        what = f"{band.reading} reading" + (f" ({meaning})" if meaning else "")
+    elif len(result.readings) > 1 and len(result.combos) == 1:
+        agree = len(result.drawn()) == 1
+        what = "every reading gives the same verdict" if agree else "the readings together"
+    else:
+        return where
+    return f"{where}: {what}" if place else names.capital(what)
+
+
+def marks(result: Timeline) -> list[tuple[date, date | None, str]]:
+    """The marked changes: (day, last day of a month window or None, what happens)."""
+    marks: dict[tuple[date, date | None], list[str]] = {}
+    for window in result.windows:
+        label = result.labels.get(window.rule, window.rule)
+        month = names.month(window.first)
+        text = (
+            f"{month}: {label} begins on a day of {month} the report does not give; "
+            "strikes that month are undetermined"
+        )
+        marks.setdefault((window.first, window.last), []).append(text)
+    for day, ref in result.changes():
+        if result.window_of(day, ref.rule) is not None:
+            continue
+        label = result.labels.get(ref.rule, ref.title)
+        event = ref.event.replace(f" from {names.day(day)}", "").replace(
+            f" after {names.day(day - timedelta(days=1))}", ""
+        )
+        text = f"{names.day(day)}: {label} {event}"
+        if ref.quote:
+            text += f" (\u201c{ref.quote}\u201d)"
+        if text not in marks.setdefault((day, None), []):
+            marks[(day, None)].append(text)
+    return [(day, last, "; ".join(texts)) for (day, last), texts in sorted(marks.items())]
+
+
+def date_range(result: Timeline, also: Sequence[date] = ()) -> tuple[date, date]:
+    """The days a picture spans: every mark (and `also`) with room on either side."""
+    days = [d for d, _, _ in marks(result)] + [last for _, last, _ in marks(result) if last]
+    days += also
+    if not days:
+        days = [max(result.published)] if result.published else [date(2024, 11, 17)]
+    first, last = min(days), max(days)
+    pad = max(timedelta(days=90), (last - first) / 4)
+    return first - pad, last + pad
+
+
+def readings_agree(bands: Sequence[Band]) -> bool:
+    """Whether bands of one weapon x territory have the same verdicts on the same days."""
+    first = [(i.start, i.verdict) for i in bands[0].intervals] if bands else []
+    return all([(i.start, i.verdict) for i in b.intervals] == first for b in bands)
+
+
+def rule_label(book: Rulebook, rule_id: str) -> str:
+    """A rule in a few plain words: "US consent for ATACMS", else its title."""
+    rule = book.rule(rule_id)
+    if isinstance(rule, Grant):
+        weapons = names.join(book.weapon(w).name for w in rule.weapons)
+        return f"{names.short_state(rule.grantor)} consent for {weapons}"
+    return str(getattr(rule, "title", None) or rule.id)
+
+
+def credit_lines(book: Rulebook) -> tuple[str, ...]:
+    """Each source as a source line names it: "Title, attribution, 17 Nov 2024"."""
+    return tuple(
+        ", ".join(p for p in (s.title, s.attribution, names.day(s.published)) if p)
+        for s in sorted(book.sources.values(), key=lambda s: s.published)
+    )
 
 
 def _bad(option: str, message: str) -> CheckerError:
@@ -274,7 +426,13 @@ def timeline(
                     window = Window(grant.id, weapon.name, start.first, start.last)
                     if window not in windows:
                         windows.append(window)
+    cited = {ref.rule for band in bands for i in band.intervals for ref in i.opened_by}
+    cited |= {w.rule for w in windows}
     return Timeline(
+        labels={r: rule_label(book, r) for r in sorted(cited) if r != "assume.consent"},
+        meanings={r: reading_scope(book, r) or r for r in readings},
+        credits=credit_lines(book),
+        published=tuple(sorted(s.published for s in book.sources.values())),
         kind=chosen_kind,
         operator=who,
         forces=force_codes,

@@ -79,6 +79,15 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+SHORT_STATES = {"US": "US", "GB": "UK", "FR": "French"}
+"""States as a short label writes them, before a noun ("US consent", "UK consent")."""
+
+
+def short_state(code: str) -> str:
+    """A state before a noun, as a chart label writes it: "US", "UK", "French"."""
+    return SHORT_STATES.get(code) or capital(state(code).removeprefix("the "))
+
+
 def possessive(name: str) -> str:
     """ "the United States'", "France's"."""
     return f"{name}'" if name.endswith("s") else f"{name}'s"

@@ -18,6 +18,14 @@ EVIDENCE_LEVELS = ("stated", "reported", "inferred", "baseline")
 others (officials, another outlet); `inferred`: this project's reading, which the source
 implies but does not say; `baseline`: a rule from outside the source."""
 
+EVIDENCE_MEANINGS = {
+    "stated": "the source says it in its own voice",
+    "reported": "the source attributes it to others (officials, another outlet)",
+    "inferred": "this project's reading: the source implies it but does not say it",
+    "baseline": "a rule from outside the source (international humanitarian law)",
+}
+"""What each evidence level means, as a reader is told (the HTML report's legend)."""
+
 Support = Literal[
     "supplier",
     "consent",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from checker.model.strike import Strike
+
 
 @dataclass(frozen=True)
 class Uncertainty:
@@ -108,6 +110,10 @@ class Verdict:
     summary: str = ""
     """One or two sentences a journalist could quote: the verdict and the deciding fact."""
     caveats: tuple[Caveat, ...] = ()
+    title: str | None = field(default=None, compare=False)
+    """The scenario's one-line title, when it has one (the HTML report's heading)."""
+    strike: Strike | None = field(default=None, compare=False, repr=False)
+    """The strike evaluated: what the HTML report draws the scenario's timeline for."""
 
     @property
     def readings(self) -> dict[str, str]:

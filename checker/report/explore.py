@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from checker.explore.refs import RuleRef
-from checker.explore.timeline import Band, Interval, Timeline
+from checker.explore.timeline import Interval, Timeline, describe, readings_agree, where_words
 from checker.explore.whynot import WhyNot
 from checker.model import names
 from checker.report.registry import Rendered
@@ -40,45 +40,12 @@ def interval_words(interval: Interval) -> str:
     return f"{names.day(start)} to {names.day(last)}"
 
 
-def where_words(band: Band) -> str:
-    """Where a band's strikes are, by name ("Kursk oblast", "any other region of Russia")."""
-    place = band.where
-    if place.startswith("any other ") and place.endswith(" subdivision"):
-        return f"any other region of {names.place(place.split()[2])}"
-    if place == "any other country":
-        return place
-    if place.endswith(" (country level)"):
-        return f"{names.place(place.split()[0])} (no region given)"
-    return names.place(place)
-
-
-def describe(result: Timeline) -> str:
-    """What a timeline holds fixed, in words."""
-    if result.forces is None:
-        forces = "whose forces not given"
-    elif not result.forces:
-        forces = "no forces at the target"
-    else:
-        forces = f"forces of {names.join(names.state(f) for f in result.forces)}"
-    parts = [names.kind(result.kind), f"a strike by {names.state(result.operator)}", forces]
-    if result.consents:
-        parts.append(
-            "assuming the consent of " + names.join(names.state(c) for c in result.consents)
-        )
-    return ", ".join(parts)
-
-
 def timeline_text(result: Timeline) -> Styled:
     out = Styled()
     for weapon, where in result.combos:
         bands = [b for b in result.bands if (b.weapon, b.where) == (weapon, where)]
         out.line((f"{weapon} in {where_words(bands[0])}", "bold"), f"  ({describe(result)})")
-        agree = len(bands) > 1 and all(
-            [(i.start, i.verdict) for i in b.intervals]
-            == [(i.start, i.verdict) for i in bands[0].intervals]
-            for b in bands
-        )
-        if agree:  # one table says it all
+        if len(bands) > 1 and readings_agree(bands):  # one table says it all
             names_ = ", ".join(b.reading or "" for b in bands[1:])
             bands = [replace(bands[0], reading=f"all readings ({names_} agree)")]
         for band in bands:

@@ -28,6 +28,7 @@ _HOMES = {
     "Coverage": "checker.report.audit",
     "Timeline": "checker.report.explore",
     "WhyNot": "checker.report.explore",
+    "VerdictReport": "checker.report.html",
 }
 """Where each result type's renderers live."""
 
