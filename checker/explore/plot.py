@@ -100,7 +100,9 @@ def figure(result: Timeline, width: float = WIDTH) -> Figure:
     marker_levels = _levels(marks, lo, hi, inner)
     top_band = 0.3 + 0.24 * max(marker_levels, default=0)
     plot_h = row * len(bands) + 0.1
-    legend_h = 0.75
+    entries = 3 + bool(result.windows)
+    columns = entries if inner > 6 else 2
+    legend_h = 0.4 + 0.25 * -(-entries // columns)
     total = MARGIN + height(blocks) + 0.1 + top_band + plot_h + legend_h + height(below) + MARGIN
 
     fig = plt.figure(figsize=(width, total))
@@ -128,8 +130,6 @@ def figure(result: Timeline, width: float = WIDTH) -> Figure:
     _bands(ax, result, bands, lo, hi, row, inner)
     for number, ((day, last_day, _), level) in enumerate(zip(marks, marker_levels, strict=True), 1):
         centre = day + (last_day - day + timedelta(days=1)) / 2 if last_day else day
-        if last_day is None:
-            ax.axvline(_num(day), color="#222222", linestyle="--", linewidth=1, zorder=4)
         ax.annotate(
             f"({number})",
             xy=(_num(centre), 1),
@@ -153,7 +153,7 @@ def figure(result: Timeline, width: float = WIDTH) -> Figure:
         handles=legend,
         loc="upper left",
         bbox_to_anchor=(MARGIN / width, (y - 0.3) / total),
-        ncol=len(legend) if inner > 6 else 2,
+        ncol=columns,
         frameon=False,
         fontsize=8.5,
         handlelength=2.2,
@@ -188,7 +188,14 @@ def _bands(
     count = len(bands)
     for index, band in enumerate(bands):
         y = (count - 1 - index) * row
-        ax.text(_num(lo), y + 0.17, band_label(band, result), fontsize=9, va="bottom", ha="left")
+        ax.text(
+            _num(lo),
+            y + 0.2,
+            names.capital(band_label(band, result)),
+            fontsize=9,
+            va="bottom",
+            ha="left",
+        )
         for interval in band.intervals:
             start = max(interval.start or lo, lo)
             end = min(interval.end or hi, hi)
@@ -215,6 +222,20 @@ def _bands(
                     color=INK[interval.verdict],
                     bbox={"facecolor": COLOURS[interval.verdict], "edgecolor": "none", "pad": 1},
                 )
+        starts = [
+            _num(i.start) for i in band.intervals if i.start is not None and lo < i.start < hi
+        ]
+        if starts:  # each change of verdict, through the bar only (never through a label)
+            ax.vlines(
+                starts,
+                y - 0.16,
+                y + 0.16,
+                colors="#222222",
+                linestyles="--",
+                linewidth=1.2,
+                zorder=4,
+                gid="change",
+            )
         for window in _windows(result, band):
             ax.broken_barh(
                 [(_num(window.first), (window.last - window.first).days + 1)],
