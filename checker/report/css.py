@@ -77,7 +77,7 @@ _BODY = """
 html{-webkit-text-size-adjust:100%}
 body{margin:0 auto;max-width:60rem;padding:0 1rem 2rem;background:var(--bg);color:var(--fg);
 font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
-overflow-wrap:anywhere}
+overflow-wrap:break-word}
 a{color:var(--link)}
 a:focus-visible{outline:3px solid var(--link);outline-offset:2px}
 .skip{position:absolute;left:-999px;top:0;background:var(--bg);padding:.5rem}
@@ -103,7 +103,7 @@ font-weight:700;font-size:.9rem;print-color-adjust:exact;-webkit-print-color-adj
 .scenario{border-top:2px solid var(--rule);padding:1.25rem 0 .5rem;margin-top:1rem}
 .verdict{font-size:1.05rem}
 .detail{color:var(--muted);font-size:.85rem;margin:.25rem 0}
-code{font-size:.9em}
+code{font-size:.9em;overflow-wrap:anywhere}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:.25rem 1rem;
 margin:.75rem 0;padding:.6rem .75rem;background:var(--panel);border-radius:.4rem}
 .facts dt{font-size:.8rem;color:var(--muted)}
@@ -147,9 +147,12 @@ footer{border-top:2px solid var(--rule);margin-top:2rem}
 @media (max-width:40rem){
 body{padding:0 .75rem 2rem}
 h1{font-size:1.35rem}
-.summary thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-.summary tr{display:block;border-bottom:1px solid var(--rule);padding:.4rem 0}
-.summary th,.summary td{display:block;border:0;padding:.15rem 0}
+table.summary thead,table.readings thead{position:absolute;width:1px;height:1px;
+overflow:hidden;clip:rect(0 0 0 0)}
+table.summary tr,table.readings tr{display:block;border-bottom:1px solid var(--rule);
+padding:.4rem 0}
+table.summary th,table.summary td,table.readings th,table.readings td{display:block;border:0;
+padding:.15rem 0}
 .article{padding:.25rem .6rem}
 }
 @media print{

@@ -19,9 +19,10 @@ from checker.report.explore import interval_words
 
 WIDTH = 340
 LEFT, RIGHT = 6, 6
-ROW = 42
-BAR = 14
-FONT = 11
+BAR = 17
+FONT = 12
+ROW = FONT + 5 + BAR + 12
+BAR_AT = FONT + 5  # the bar's top, below its label
 
 
 def _esc(text: str) -> str:
@@ -42,8 +43,8 @@ def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> 
         return round(LEFT + (min(max(day, lo), hi) - lo).days / span * inner, 1)
 
     levels = max((level for _, level in _marks(marks, x)), default=0)
-    top = 34 + 12 * levels
-    height = top + ROW * len(bands) + 24
+    top = 2 * FONT + 12 + (FONT + 1) * levels
+    height = top + ROW * len(bands) + FONT + 10
     title = f"Verdict over time: {names.join(dict.fromkeys(b.weapon for b in bands))}"
     said = [
         f"{band_label(band, result)}: "
@@ -89,7 +90,7 @@ def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> 
     for index, band in enumerate(bands):
         y = top + index * ROW
         label = band_label(band, result, place=len(result.combos) > 1)
-        words.append(f'<text class="label" x="{LEFT}" y="{y + 11}">{_esc(label)}</text>')
+        words.append(f'<text class="label" x="{LEFT}" y="{y + FONT}">{_esc(label)}</text>')
         for interval in band.intervals:
             start = max(interval.start or lo, lo)
             end = min(interval.end or hi, hi)
@@ -97,33 +98,36 @@ def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> 
                 continue
             x0, x1 = x(start), x(end)
             bars.append(
-                f'<rect class="v-{interval.verdict}" x="{x0}" y="{y + 16}" '
+                f'<rect class="v-{interval.verdict}" x="{x0}" y="{y + BAR_AT}" '
                 f'width="{round(x1 - x0, 1)}" height="{BAR}"{fills[interval.verdict]}>'
                 f"<title>{_esc(interval_words(interval))}: {interval.verdict}</title></rect>"
             )
             if interval.start is not None and interval.start > lo:
                 lines.append(
-                    f'<line class="change" x1="{x0}" y1="{y + 13}" x2="{x0}" y2="{y + 33}"/>'
+                    f'<line class="change" x1="{x0}" y1="{y + BAR_AT - 3}" x2="{x0}" y2="{y + BAR_AT + BAR + 3}"/>'
                 )
             if x1 - x0 > len(interval.verdict) * FONT * 0.62 + 10:
                 words.append(
                     f'<text class="on-{interval.verdict}" x="{round((x0 + x1) / 2, 1)}" '
-                    f'y="{y + 27}" text-anchor="middle" font-weight="bold">'
+                    f'y="{round(y + BAR_AT + BAR / 2 + FONT * 0.36, 1)}" text-anchor="middle" '
+                    'font-weight="bold">'
                     f"{interval.verdict}</text>"
                 )
         for window in result.windows:
             if window.weapon == band.weapon:
                 x0, x1 = x(window.first), x(window.last + timedelta(days=1))
                 bars.append(
-                    f'<rect class="window-box" x="{x0}" y="{y + 16}" width="{round(x1 - x0, 1)}" '
+                    f'<rect class="window-box" x="{x0}" y="{y + BAR_AT}" width="{round(x1 - x0, 1)}" '
                     f'height="{BAR}" fill="url(#{uid}-w)"/>'
                 )
         if strike_day:
             sx = x(strike_day)
-            lines.append(f'<line class="strike" x1="{sx}" y1="{y + 13}" x2="{sx}" y2="{y + 33}"/>')
+            lines.append(
+                f'<line class="strike" x1="{sx}" y1="{y + BAR_AT - 3}" x2="{sx}" y2="{y + BAR_AT + BAR + 3}"/>'
+            )
     for number, (centre, level) in enumerate(_marks(marks, x), 1):
         words.append(
-            f'<text class="mark" x="{centre}" y="{28 + 12 * level}" text-anchor="middle">'
+            f'<text class="mark" x="{centre}" y="{2 * FONT + 6 + (FONT + 1) * level}" text-anchor="middle">'
             f"({number})</text>"
         )
     if strike_day:
@@ -131,7 +135,7 @@ def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> 
         anchor = "end" if sx > WIDTH * 0.62 else "start" if sx < WIDTH * 0.38 else "middle"
         shift = {"end": 4, "start": -4, "middle": 0}[anchor]
         words.append(
-            f'<text class="strike-label" x="{sx + shift}" y="12" text-anchor="{anchor}">'
+            f'<text class="strike-label" x="{sx + shift}" y="{FONT + 1}" text-anchor="{anchor}">'
             f"\u25bc this strike, {names.day(strike_day)}</text>"
         )
     out += bars + lines + words
@@ -141,7 +145,7 @@ def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> 
         tx = x(tick)
         out.append(f'<line class="axis" x1="{tx}" y1="{bottom}" x2="{tx}" y2="{bottom + 4}"/>')
         out.append(
-            f'<text class="tick" x="{tx}" y="{bottom + 16}" text-anchor="middle">'
+            f'<text class="tick" x="{tx}" y="{bottom + FONT + 5}" text-anchor="middle">'
             f"{tick:%b %Y}</text>"
         )
     out.append("</svg>")
