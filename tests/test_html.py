@@ -295,3 +295,20 @@ def test_report_writes_a_file_and_refuses_a_missing_folder(tmp_path: Path) -> No
     assert missing.exit_code == 2 and "no such folder" in missing.stderr
     bad = CliRunner().invoke(app, ["report", case, str(tmp_path / "absent.json")])
     assert bad.exit_code == 2 and "<!DOCTYPE html>" in bad.stdout
+
+
+def test_the_console_script_writes_the_page_the_typer_command_writes() -> None:
+    from .test_entry import command, typer_app
+
+    args = ("eval", GOLDEN_CASES["report-khalino.html"], "--format", "html")
+    assert command(*args) == typer_app(*args)
+    code, out, err = command(*args)
+    assert code == 0 and err == ""
+    assert out == (GOLDEN / "report-khalino.html").read_text(encoding="utf-8")
+    assert entry_reads(["eval", "x.json", "--format", "html"]) == (["x.json"], "html")
+
+
+def entry_reads(argv: list[str]) -> tuple[list[str], str] | None:
+    from checker import entry
+
+    return entry.plain_eval(argv)

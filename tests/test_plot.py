@@ -130,8 +130,9 @@ def test_labels_are_plain_words_with_human_dates(rulebook: Rulebook) -> None:
     words = " | ".join(t.get_text() for t in fig.findobj(Text) if t.get_text())
     plt.close(fig)
     assert "US consent for ATACMS" in words and "17 Nov 2024" in words
-    assert "narrow reading (Kursk oblast only)" in words
-    assert "broad reading (anywhere in Russia)" in words
+    assert "Narrow reading (Kursk oblast only)" in words
+    assert "Broad reading (anywhere in Russia)" in words
+    assert "The readings together" in words
     assert "Source: Biden lets Ukraine strike Russia with long-range missiles" in words
     assert "Nov 2024" in words
     for raw in ("us-grant-atacms", "ammunition_depot", "RU-BEL", "2024-11-17", "nyt-2024"):

@@ -100,10 +100,11 @@ def figure(result: Timeline, width: float = WIDTH) -> Figure:
     marker_levels = _levels(marks, lo, hi, inner)
     top_band = 0.3 + 0.24 * max(marker_levels, default=0)
     plot_h = row * len(bands) + 0.1
-    entries = 3 + bool(result.windows)
+    shown = [v for v in COLOURS if any(i.verdict == v for b in bands for i in b.intervals)]
+    entries = len(shown) + bool(result.windows)
     columns = entries if inner > 6 else 2
     legend_h = 0.4 + 0.25 * -(-entries // columns)
-    total = MARGIN + height(blocks) + 0.1 + top_band + plot_h + legend_h + height(below) + MARGIN
+    total = MARGIN + height(blocks) + 0.1 + top_band + plot_h + legend_h + height(below) + 0.25
 
     fig = plt.figure(figsize=(width, total))
     y = total - MARGIN
@@ -143,7 +144,7 @@ def figure(result: Timeline, width: float = WIDTH) -> Figure:
             annotation_clip=False,
         )
     legend = [
-        Patch(facecolor=COLOURS[v], hatch=HATCHES[v], edgecolor="#333333", label=v) for v in COLOURS
+        Patch(facecolor=COLOURS[v], hatch=HATCHES[v], edgecolor="#333333", label=v) for v in shown
     ]
     if result.windows:
         legend.append(
@@ -191,7 +192,7 @@ def _bands(
         ax.text(
             _num(lo),
             y + 0.2,
-            names.capital(band_label(band, result)),
+            names.capital(band_label(band, result, place=len(result.combos) > 1)),
             fontsize=9,
             va="bottom",
             ha="left",

@@ -224,7 +224,7 @@ def band_label(band: Band, result: Timeline, *, place: bool = True) -> str:
     """A band's name: the place (unless `place` is False: a title names it), and the
     reading with its meaning when there are several."""
     where = where_words(band)
-    if len(result.combos) > 1:
+    if len({weapon for weapon, _ in result.combos}) > 1:
         where = f"{band.weapon} in {where}"
     if band.reading is not None:
         meaning = result.meanings.get(band.reading, "")
