@@ -313,7 +313,9 @@ def timeline_command(
     format: FormatOpt = Format.text,
     plot: Annotated[
         str | None,
-        typer.Option(metavar="FILE", help="Also draw the timeline: FILE.png or FILE.svg."),
+        typer.Option(
+            metavar="FILE", help="Also draw the timeline: FILE.png, FILE.svg or FILE.pdf."
+        ),
     ] = None,
     rules: RulesOpt = None,
 ) -> None:

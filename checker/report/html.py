@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from html import escape
 
-from checker.errors import printable
 from checker.explore.report import SourceText, VerdictReport, segments
 from checker.explore.timeline import Timeline
 from checker.model import names
@@ -23,15 +21,10 @@ from checker.model.rules import EVIDENCE_MEANINGS
 from checker.model.strike import Strike
 from checker.model.verdict import Reason, Verdict
 from checker.report.css import STYLE
-from checker.report.svg import timeline_svg
+from checker.report.svg import esc, timeline_svg
 
 BADGES = {"permitted": "\u2714 Permitted", "prohibited": "\u2718 Prohibited"}
 """A verdict's badge: a sign and a word besides its colour (never colour alone)."""
-
-
-def esc(text: object) -> str:
-    """Text from anywhere, safe in HTML text and attribute values."""
-    return escape(printable(str(text), keep="\n"), quote=True)
 
 
 def badge(verdict: str) -> str:

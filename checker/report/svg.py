@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 
+from checker.errors import printable
 from checker.explore.timeline import Timeline, band_label
 from checker.model import names
 from checker.report.explore import interval_words
@@ -25,10 +26,10 @@ ROW = FONT + 5 + BAR + 12
 BAR_AT = FONT + 5  # the bar's top, below its label
 
 
-def _esc(text: str) -> str:
-    from checker.errors import printable
-
-    return escape(printable(text), quote=True)
+def esc(text: object) -> str:
+    """Text from anywhere, safe in HTML or SVG text and attribute values: escaped, and its
+    control characters written as escapes (the one escaping of the HTML report)."""
+    return escape(printable(str(text), keep="\n"), quote=True)
 
 
 def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> str:
@@ -59,8 +60,8 @@ def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> 
             f'aria-labelledby="{uid}-t {uid}-d" xmlns="http://www.w3.org/2000/svg" '
             f'font-size="{FONT}">'
         ),
-        f'<title id="{uid}-t">{_esc(title)}</title>',
-        f'<desc id="{uid}-d">{_esc(". ".join(said))}</desc>',
+        f'<title id="{uid}-t">{esc(title)}</title>',
+        f'<desc id="{uid}-d">{esc(". ".join(said))}</desc>',
         "<defs>",
         (
             f'<pattern id="{uid}-x" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -90,7 +91,7 @@ def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> 
     for index, band in enumerate(bands):
         y = top + index * ROW
         label = band_label(band, result, place=len(result.combos) > 1)
-        words.append(f'<text class="label" x="{LEFT}" y="{y + FONT}">{_esc(label)}</text>')
+        words.append(f'<text class="label" x="{LEFT}" y="{y + FONT}">{esc(label)}</text>')
         for interval in band.intervals:
             start = max(interval.start or lo, lo)
             end = min(interval.end or hi, hi)
@@ -100,7 +101,7 @@ def timeline_svg(result: Timeline, uid: str, strike_day: date | None = None) -> 
             bars.append(
                 f'<rect class="v-{interval.verdict}" x="{x0}" y="{y + BAR_AT}" '
                 f'width="{round(x1 - x0, 1)}" height="{BAR}"{fills[interval.verdict]}>'
-                f"<title>{_esc(interval_words(interval))}: {interval.verdict}</title></rect>"
+                f"<title>{esc(interval_words(interval))}: {interval.verdict}</title></rect>"
             )
             if interval.start is not None and interval.start > lo:
                 lines.append(
