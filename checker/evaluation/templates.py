@@ -1,0 +1,109 @@
+"""Text and markdown on the memoised path: each class's rendered verdict cached as a template.
+
+The JSON of a verdict is cached per class in `memo.Memo.json_parts`; this does the same for
+any renderer that returns text (the text and markdown renderers, given by the command). A
+class's verdict is rendered once with a neutral scenario whose name is a marker, then split
+at the marker: the literal runs are escaped as the writer escapes text output (control
+characters from the input never reach a terminal; `errors.printable` escapes character by
+character, so escaping the runs apart is escaping the whole) and encoded. Per scenario only
+its name is filled in, and the lines a renderer appends for a located strike (feasibility,
+range warnings), cached per weapon and pair of points. As for JSON, a template branches on
+the strike values the explanation read (`memo._Recording`). `tests/test_templates.py`
+checks the result byte-identical to the renderer's own output on generated scenarios.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any, cast
+
+from checker.errors import printable
+from checker.evaluation.explain import Located, assemble, feasibility_between
+from checker.evaluation.memo import _NEUTRAL, MAX_TEMPLATES, CellKey, Memo, _Node, _Recording
+from checker.model.strike import Strike
+from checker.model.verdict import Verdict, range_warnings
+
+Render = Callable[[Verdict], str]
+_NAME = _NEUTRAL.id or ""
+
+
+def escaped(text: str) -> bytes:
+    """`text` as the writer prints text output off a terminal, encoded."""
+    return printable(text, keep="\n").encode()
+
+
+class Templates:
+    """One renderer's output of a memo's verdicts, from per-class templates."""
+
+    def __init__(self, memo: Memo, render: Render) -> None:
+        self.memo = memo
+        self.render = render
+        self._trees: dict[CellKey, _Node] = {}
+        self._tails: dict[tuple[Any, ...], bytes | None] = {}
+        self._sample: Verdict | None = None
+        self._kept = 0
+
+    def parts(self, strike: Strike, name: str, out: list[bytes]) -> None:
+        """Append the rendered verdict of a scenario named `name`, without location lines."""
+        key = self.memo.key(strike)
+        node = self._trees.get(key)
+        if node is None:
+            node = self._trees[key] = _Node()
+        while node.template is None and node.field is not None:
+            child = node.children.get(getattr(strike, node.field))
+            if child is None:
+                break
+            node = child
+        template = node.template
+        if template is None:
+            template = self._render(key, strike)
+        slot = escaped(name)
+        for part in template:
+            out.append(part if isinstance(part, bytes) else slot)
+
+    def tail(self, strike: Strike, target: Located, launch: Located) -> bytes | None:
+        """What a located strike adds at the end (feasibility, warnings), rendered;
+        None if this renderer does not simply append it (then render the verdict whole)."""
+        weapon = strike.weapon
+        key = (weapon, target.lat, target.lon, launch.lat, launch.lon)
+        if key in self._tails:
+            return self._tails[key]
+        if self._sample is None:
+            self._render(self.memo.key(strike), strike)
+        sample = cast(Verdict, self._sample)
+        feasibility = feasibility_between(self.memo.rulebook, weapon, target, launch)
+        warnings = range_warnings(feasibility)
+        plain = self.render(sample)
+        located = self.render(replace(sample, feasibility=feasibility, warnings=warnings))
+        found = None
+        if located.startswith(plain):
+            found = escaped(located[len(plain) :])
+        if len(self._tails) < MAX_TEMPLATES:
+            self._tails[key] = found
+        return found
+
+    def _render(self, key: CellKey, strike: Strike) -> list[bytes | str]:
+        recording = _Recording(strike)
+        verdict = assemble(
+            self.memo.rulebook,
+            _NEUTRAL,
+            cast(Strike, recording),
+            self.memo.traces(strike, key),
+            after_sources=self.memo._after_sources(key),
+        )
+        self._sample = verdict
+        runs = self.render(verdict).split(_NAME)
+        template: list[bytes | str] = [escaped(runs[0])]
+        for run in runs[1:]:
+            template += ["scenario", escaped(run)]
+        if self._kept < MAX_TEMPLATES:
+            self._kept += 1
+            node = self._trees.setdefault(key, _Node())
+            for field, value in recording._reads:
+                if node.field is None:
+                    node.field = field
+                assert node.field == field, "assemble read the strike in another order"
+                node = node.children.setdefault(value, _Node())
+            node.template = template
+        return template

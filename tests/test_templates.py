@@ -1,0 +1,105 @@
+"""Text and markdown from per-class templates equal the renderers' own output, escaped as
+the writer escapes it, byte for byte: on generated scenarios under the shipped rules and
+under generated rulebooks, with names holding control characters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+import checker
+from checker import cli
+from checker.engine import engine_for
+from checker.evaluation.explain import assemble
+from checker.evaluation.memo import Memo, scenario_name
+from checker.evaluation.templates import Templates, escaped
+from checker.model.rulebook import Rulebook
+from checker.read.lines import LineReader, point
+from checker.read.scenario import strike_of
+from checker.report.registry import renderer
+
+from .conftest import RULES
+from .strategies import rulebooks, scenario_dicts
+
+BOOK = checker.load_rulebook(RULES)
+FORMATS = ("text", "markdown")
+TEMPLATES: dict[tuple[int, str], Templates] = {}
+
+
+def templates_for(book: Rulebook, format: str) -> Templates:
+    # One per rulebook and format across examples, so later examples reuse templates.
+    key = (id(book), format)
+    if key not in TEMPLATES:
+        render = renderer("Verdict", format)
+        TEMPLATES[key] = Templates(Memo(book), lambda v: str(render(v)))
+    return TEMPLATES[key]
+
+
+def both_paths(book: Rulebook, data: dict[str, Any], format: str, name: str | None) -> None:
+    if name is not None:
+        data = {**data, "id": name}
+    text = json.dumps(data)
+    file = "big.jsonl:7"
+    scenario = checker.parse_scenario(text, "big.jsonl", book)
+    strike = strike_of(book, scenario)
+    engine = engine_for(book)
+    traces = {reading: engine.run(strike, reading) for reading in book.readings}
+    plain = assemble(book, scenario, strike, traces, file=file)
+    expected = escaped(str(renderer("Verdict", format)(plain)))
+    templates = templates_for(book, format)
+    out: list[bytes] = []
+    templates.parts(strike, scenario_name(scenario.id, file), out)
+    if plain.feasibility is not None:
+        line = LineReader(book).read(text.encode())
+        if line is None:  # the plain path renders such a line whole
+            return
+        target, launch = point(line[1].target.location), point(line[1].launch.location)  # type: ignore[union-attr]
+        assert target is not None and launch is not None
+        tail = templates.tail(strike, target, launch)
+        assert tail is not None
+        out.append(tail)
+    assert b"".join(out) == expected
+
+
+NAMES = st.one_of(st.none(), st.text(min_size=1, max_size=12))
+
+
+@given(data=scenario_dicts(BOOK), format=st.sampled_from(FORMATS), name=NAMES)
+def test_templates_equal_the_renderers_on_the_shipped_rules(
+    data: dict[str, Any], format: str, name: str | None
+) -> None:
+    both_paths(BOOK, data, format, name)
+
+
+@settings(max_examples=20)
+@given(book=rulebooks(), draws=st.data())
+def test_templates_equal_the_renderers_on_generated_rulebooks(
+    book: Rulebook, draws: st.DataObject
+) -> None:
+    for _ in range(4):
+        data = draws.draw(scenario_dicts(book))
+        both_paths(book, data, draws.draw(st.sampled_from(FORMATS)), draws.draw(NAMES))
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_a_control_character_in_a_name_is_escaped_on_the_fast_path(
+    tmp_path: Path, format: str
+) -> None:
+    line = {
+        "id": "evil\x1b[31m\u2028name",
+        "date": "2024-11-20",
+        "weapon": "ATACMS",
+        "target": {"territory": "RU-KRS", "kind": "ammunition_depot"},
+    }
+    path = tmp_path / "big.jsonl"
+    path.write_text(json.dumps(line) + "\n")
+    result = CliRunner().invoke(cli.app, ["eval", str(path), "--format", format])
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\u2028" not in result.stdout
+    assert "evil\\x1b[31m\\u2028name" in result.stdout
