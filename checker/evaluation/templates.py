@@ -20,7 +20,16 @@ from typing import Any, cast
 
 from checker.errors import printable
 from checker.evaluation.explain import Located, assemble, feasibility_between
-from checker.evaluation.memo import _NEUTRAL, MAX_TEMPLATES, CellKey, Memo, _Node, _Recording
+from checker.evaluation.memo import (
+    _NEUTRAL,
+    MAX_TEMPLATES,
+    CellKey,
+    Memo,
+    _Node,
+    _Recording,
+    keep,
+    walk,
+)
 from checker.model.strike import Strike
 from checker.model.verdict import Verdict, range_warnings
 
@@ -50,12 +59,7 @@ class Templates:
         node = self._trees.get(key)
         if node is None:
             node = self._trees[key] = _Node()
-        while node.template is None and node.field is not None:
-            child = node.children.get(getattr(strike, node.field))
-            if child is None:
-                break
-            node = child
-        template = node.template
+        template = walk(node, strike).template
         if template is None:
             template = self._render(key, strike)
         slot = escaped(name)
@@ -99,11 +103,5 @@ class Templates:
             template += ["scenario", escaped(run)]
         if self._kept < MAX_TEMPLATES:
             self._kept += 1
-            node = self._trees.setdefault(key, _Node())
-            for field, value in recording._reads:
-                if node.field is None:
-                    node.field = field
-                assert node.field == field, "assemble read the strike in another order"
-                node = node.children.setdefault(value, _Node())
-            node.template = template
+            keep(self._trees.setdefault(key, _Node()), strike, recording._reads, template)
         return template
