@@ -392,13 +392,26 @@ class Row:
 
 
 def _run(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
-    """The verdict per reading, and whether the consent regime applied."""
+    """The verdict per reading, and whether the consent regime applied: read from the
+    rulebook's decision table (`memo.Memo`), decided by the engine if the table lacks it."""
+    if not any(w.id == strike.weapon for w in book.weapons):
+        return tuple((r, None) for r in book.readings), False
+    from checker.evaluation.memo import memo_for  # memo imports this module
+
+    return _outcome(book, memo_for(book).traces(strike))
+
+
+def _engine_run(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
+    """`_run` through the engine itself, no table (many throwaway rulebooks: `mutate`)."""
     if not any(w.id == strike.weapon for w in book.weapons):
         return tuple((r, None) for r in book.readings), False
     from checker.engine import engine_for  # imported only when a class is decided
 
     engine = engine_for(book)
-    traces: dict[str, Trace] = {r: engine.run(strike, r) for r in book.readings}
+    return _outcome(book, {r: engine.run(strike, r) for r in book.readings})
+
+
+def _outcome(book: Rulebook, traces: dict[str, Trace]) -> tuple[Outcome, bool]:
     consent = any(
         t.regime is not None and _then(book, t.regime) == "consent" for t in traces.values()
     )
@@ -431,4 +444,4 @@ def tabulate(
 
 def run_class(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
     """One class's verdict per reading under `book`, and whether the consent regime applied."""
-    return _run(book, strike)
+    return _engine_run(book, strike)
