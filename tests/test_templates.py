@@ -103,3 +103,41 @@ def test_a_control_character_in_a_name_is_escaped_on_the_fast_path(
     assert result.exit_code == 0
     assert "\x1b" not in result.stdout and "\u2028" not in result.stdout
     assert "evil\\x1b[31m\\u2028name" in result.stdout
+
+
+def test_json_templates_kept_for_the_next_run_give_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+    import sys
+
+    from checker.evaluation.jsonl import JsonlEvaluator, read_blocks
+    from checker.evaluation.templates import load_json_templates
+
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "cache"))
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    try:
+        from bench import write_jsonl
+    finally:
+        sys.path.pop(0)
+    path = tmp_path / "big.jsonl"
+    write_jsonl(path, 1500, seed=random.Random(3).randrange(1000))
+
+    def run(memo: Memo) -> bytes:
+        evaluator = JsonlEvaluator(BOOK, json_out=True)
+        evaluator.memo = memo
+        out = b""
+        for block, first in read_blocks(str(path)):
+            for item in evaluator.lines(str(path), block, first):
+                assert isinstance(item, bytes)
+                out += item
+        return out
+
+    first = Memo(BOOK)
+    expected = run(first)
+    assert first._templates > 0
+    first.save()
+    again = Memo(BOOK)
+    load_json_templates(again)
+    assert run(again) == expected
+    assert again._templates == 0 and again.engine_runs == 0  # nothing rendered or decided

@@ -60,6 +60,10 @@ class JsonlEvaluator:
         self.json_out = json_out
         self.stats = JsonlStats()
         self.templates = None
+        if json_out and not self.memo._trees:
+            from checker.evaluation.templates import load_json_templates
+
+            load_json_templates(self.memo)
         if render is not None and not json_out:
             from checker.evaluation.templates import Templates
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -145,6 +146,8 @@ class Memo:
         self._traces: dict[CellKey, dict[str, Trace]] = {}
         self._trees: dict[CellKey, _Node] = {}
         self._templates = 0
+        self.templates_rendered = False
+        self._next_template_save = 0.0
         # Classes in keys by their cheap names (a territory's and forces' `key`, a span's
         # index): hashing the dataclasses themselves cost a tenth of a JSON Lines run.
         self._kinds: dict[str, tuple[str, ...]] = {}
@@ -173,6 +176,14 @@ class Memo:
 
     def save(self) -> None:
         self.table.save()
+        # The JSON templates too, for the next JSON Lines run: at most every few seconds
+        # (a worker saves after each part of a file; the whole set is written each time).
+        if self.templates_rendered and time.monotonic() >= self._next_template_save:
+            from checker.evaluation.templates import store_json_templates
+
+            store_json_templates(self)
+            self.templates_rendered = False
+            self._next_template_save = time.monotonic() + 2.0
 
     # ---- classes
 
@@ -362,6 +373,7 @@ class Memo:
             template = [_GENERIC, *template]
         if self._templates < MAX_TEMPLATES:
             self._templates += 1
+            self.templates_rendered = True
             keep(self._trees[key], strike, recording._reads, template)
         return template
 

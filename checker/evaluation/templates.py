@@ -14,13 +14,16 @@ checks the result byte-identical to the renderer's own output on generated scena
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from typing import Any, cast
 
 from checker.errors import printable
 from checker.evaluation.explain import Located, assemble, feasibility_between
 from checker.evaluation.memo import (
+    _GENERIC,
     _NEUTRAL,
     MAX_TEMPLATES,
     CellKey,
@@ -105,3 +108,90 @@ class Templates:
             self._kept += 1
             keep(self._trees.setdefault(key, _Node()), strike, recording._reads, template)
         return template
+
+
+# ---- the JSON templates kept in the cache, beside the decision table
+
+TEMPLATES_KIND = "templates"
+
+
+def _templates_key(memo: Memo) -> str:
+    import hashlib
+
+    from checker.model.rulebook import rules_digest
+
+    readings = "\0".join(memo.readings)
+    text = f"{TEMPLATES_KIND}\0json\0{readings}\0{rules_digest(memo.rulebook)}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _value_data(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _value(field: str, data: Any) -> Any:
+    if field == "day":
+        return date.fromisoformat(data)
+    return tuple(data) if isinstance(data, list) else data
+
+
+def _node_data(node: _Node) -> dict[str, Any]:
+    children = list(node.children.items())
+    wild = next((i for i, (_, c) in enumerate(children) if c is node.wild), None)
+    template = None
+    if node.template is not None:
+        template = [["b", p.decode()] if isinstance(p, bytes) else ["s", p] for p in node.template]
+    return {
+        "f": node.field,
+        "c": [[_value_data(v), _node_data(c)] for v, c in children],
+        "w": wild,
+        "t": template,
+    }
+
+
+def _node(data: dict[str, Any]) -> _Node:
+    node = _Node()
+    node.field = data["f"]
+    for value, child in data["c"]:
+        node.children[_value(str(node.field), value)] = _node(child)
+    if data["w"] is not None:
+        node.wild = list(node.children.values())[data["w"]]
+    if data["t"] is not None:
+        template: list[bytes | str] = [
+            text.encode() if kind == "b" else str(text) for kind, text in data["t"]
+        ]
+        if template[0] == _GENERIC:
+            template[0] = _GENERIC  # the very marker: `json_parts` tests identity
+        node.template = template
+    return node
+
+
+def load_json_templates(memo: Memo) -> None:
+    """Read the JSON templates an earlier run kept for these rules, code and readings
+    (anything unreadable is ignored: they are rendered afresh)."""
+    from checker.read import cache
+
+    found = cache.load(TEMPLATES_KIND, _templates_key(memo), dict[str, Any])
+    if not found or memo._trees:
+        return
+    try:
+        trees = {_cell_key(json.loads(key)): _node(tree) for key, tree in found.items()}
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return
+    memo._trees.update(trees)
+
+
+def _cell_key(key: list[Any]) -> CellKey:
+    """A key back from JSON: the kinds as a tuple, as `Memo.key` makes it."""
+    return tuple(tuple(part) if isinstance(part, list) else part for part in key)
+
+
+def store_json_templates(memo: Memo) -> None:
+    """Keep the memo's JSON templates for the next run (best effort, as the table)."""
+    from checker.read import cache
+
+    data = {
+        json.dumps(key, separators=(",", ":")): _node_data(tree)
+        for key, tree in memo._trees.items()
+    }
+    cache.store(TEMPLATES_KIND, _templates_key(memo), data)
