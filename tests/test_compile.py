@@ -148,3 +148,8 @@ def test_the_duckdb_join_gives_checker_eval_s_verdicts(
         data = json.loads(line)
         verdict = checker.evaluate(BOOK, checker.parse_scenario(line, "events.jsonl", BOOK))
         assert joined[data["id"]] == verdict.verdict, line
+
+
+def test_the_readme_shows_the_tested_join() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert JOIN in readme
