@@ -1,8 +1,9 @@
 """JSON Lines: one scenario per line, streamed through the memoised path, bad lines located.
 
 A line that `lines.LineReader` reads plainly goes straight to its class's cached JSON
-template (`memo.Memo.json_parts`); any other line, and every line when the output is not
-JSON, takes the plain path of a scenario file, which words its errors at the line.
+template (`memo.Memo.json_parts`), or text or markdown template (`templates.Templates`,
+when the output is not styled); any other line, and every line of styled output, takes
+the plain path of a scenario file, which words its errors at the line.
 `--jobs N` splits a file into byte ranges evaluated by N forked workers, which write their
 output to stdout themselves, in file order.
 """
@@ -382,11 +383,12 @@ def evaluate_jsonl_parallel(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Problem]:
-    """`evaluate_jsonl` in `jobs` processes that write their output to stdout themselves, in
-    order.
+    """`evaluate_jsonl` in `jobs` processes that write their output to stdout themselves,
+    in order.
 
-    Only for a regular file and output as bytes (JSON, or text from templates): the workers read their own byte ranges, so
-    neither input nor output passes through this process.
+    Only for a regular file and output as bytes (JSON, or text from templates): the
+    workers read their own byte ranges, so neither input nor output passes through this
+    process.
     """
     import multiprocessing
 
