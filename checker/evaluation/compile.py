@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from checker.evaluation.memo import Memo, memo_for
 from checker.evaluation.reasons import Explainer
-from checker.evaluation.space import ANY, Cell
+from checker.evaluation.space import ANY, Cell, Outcome, outcome, outside_catalogue
 from checker.model.rulebook import Rulebook
+from checker.model.strike import Strike
 from checker.model.trace import Trace
 
 
@@ -64,6 +65,14 @@ def classes(memo: Memo) -> Iterator[tuple[Cell, dict[str, Trace]]]:
         for cell in space.refinements(base):
             strike = cell.strike(space)
             yield cell, memo.traces(strike)
+
+
+def table_run(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
+    """`space.run_class` read from the rulebook's decision table (the engine decides what
+    the table lacks): for `tabulate` in `checker diff` and `checker lock`."""
+    if not any(w.id == strike.weapon for w in book.weapons):
+        return outside_catalogue(book)
+    return outcome(book, memo_for(book).traces(strike))
 
 
 def compile_table(rulebook: Rulebook) -> Compiled:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -147,7 +146,8 @@ class Memo:
         self._trees: dict[CellKey, _Node] = {}
         self._templates = 0
         self.templates_rendered = False
-        self._next_template_save = 0.0
+        """Whether a JSON template was rendered since they were last kept (`templates.py`)."""
+        self.savers: list[Callable[[Memo], None]] = []
         # Classes in keys by their cheap names (a territory's and forces' `key`, a span's
         # index): hashing the dataclasses themselves cost a tenth of a JSON Lines run.
         self._kinds: dict[str, tuple[str, ...]] = {}
@@ -176,14 +176,8 @@ class Memo:
 
     def save(self) -> None:
         self.table.save()
-        # The JSON templates too, for the next JSON Lines run: at most every few seconds
-        # (a worker saves after each part of a file; the whole set is written each time).
-        if self.templates_rendered and time.monotonic() >= self._next_template_save:
-            from checker.evaluation.templates import store_json_templates
-
-            store_json_templates(self)
-            self.templates_rendered = False
-            self._next_template_save = time.monotonic() + 2.0
+        for keep_more in self.savers:  # what else is kept beside the table (the templates)
+            keep_more(self)
 
     # ---- classes
 

@@ -392,26 +392,22 @@ class Row:
 
 
 def _run(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
-    """The verdict per reading, and whether the consent regime applied: read from the
-    rulebook's decision table (`memo.Memo`), decided by the engine if the table lacks it."""
+    """The verdict per reading, and whether the consent regime applied."""
     if not any(w.id == strike.weapon for w in book.weapons):
-        return tuple((r, None) for r in book.readings), False
-    from checker.evaluation.memo import memo_for  # memo imports this module
-
-    return _outcome(book, memo_for(book).traces(strike))
-
-
-def _engine_run(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
-    """`_run` through the engine itself, no table (many throwaway rulebooks: `mutate`)."""
-    if not any(w.id == strike.weapon for w in book.weapons):
-        return tuple((r, None) for r in book.readings), False
+        return outside_catalogue(book)
     from checker.engine import engine_for  # imported only when a class is decided
 
     engine = engine_for(book)
-    return _outcome(book, {r: engine.run(strike, r) for r in book.readings})
+    return outcome(book, {r: engine.run(strike, r) for r in book.readings})
 
 
-def _outcome(book: Rulebook, traces: dict[str, Trace]) -> tuple[Outcome, bool]:
+def outside_catalogue(book: Rulebook) -> tuple[Outcome, bool]:
+    """The outcome of a class whose weapon the rulebook does not list."""
+    return tuple((r, None) for r in book.readings), False
+
+
+def outcome(book: Rulebook, traces: dict[str, Trace]) -> tuple[Outcome, bool]:
+    """Each reading's verdict from its trace, and whether the consent regime applied."""
     consent = any(
         t.regime is not None and _then(book, t.regime) == "consent" for t in traces.values()
     )
@@ -444,4 +440,4 @@ def tabulate(
 
 def run_class(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
     """One class's verdict per reading under `book`, and whether the consent regime applied."""
-    return _engine_run(book, strike)
+    return _run(book, strike)

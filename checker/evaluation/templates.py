@@ -168,8 +168,12 @@ def _node(data: dict[str, Any]) -> _Node:
 
 def load_json_templates(memo: Memo) -> None:
     """Read the JSON templates an earlier run kept for these rules, code and readings
-    (anything unreadable is ignored: they are rendered afresh)."""
+    (anything unreadable is ignored: they are rendered afresh), and keep the memo's
+    templates whenever it saves its decision table."""
     from checker.read import cache
+
+    if store_json_templates not in memo.savers:
+        memo.savers.append(store_json_templates)
 
     found = cache.load(TEMPLATES_KIND, _templates_key(memo), dict[str, Any])
     if not found or memo._trees:
@@ -186,10 +190,22 @@ def _cell_key(key: list[Any]) -> CellKey:
     return tuple(tuple(part) if isinstance(part, list) else part for part in key)
 
 
+_NEXT_SAVE: dict[int, float] = {}
+"""When each memo (by id) may next write its templates."""
+
+
 def store_json_templates(memo: Memo) -> None:
-    """Keep the memo's JSON templates for the next run (best effort, as the table)."""
+    """Keep the memo's JSON templates for the next run (best effort, as the table): when
+    new ones were rendered, at most every few seconds (a worker saves after each part of
+    a file, and the whole set is written each time)."""
+    import time
+
     from checker.read import cache
 
+    if not memo.templates_rendered or time.monotonic() < _NEXT_SAVE.get(id(memo), 0.0):
+        return
+    memo.templates_rendered = False
+    _NEXT_SAVE[id(memo)] = time.monotonic() + 2.0
     data = {
         json.dumps(key, separators=(",", ":")): _node_data(tree)
         for key, tree in memo._trees.items()
