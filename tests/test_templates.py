@@ -143,3 +143,28 @@ def test_json_templates_kept_for_the_next_run_give_the_same_bytes(
     load_json_templates(again)
     assert run(again) == expected
     assert again._templates == 0 and again.engine_runs == 0  # nothing rendered or decided
+
+
+@pytest.mark.parametrize("format", FORMATS)
+def test_text_from_workers_equals_one_process_and_the_renderer(tmp_path: Path, format: str) -> None:
+    import subprocess
+    import sys
+
+    from .conftest import SCENARIOS
+
+    good = [json.loads(p.read_text()) for p in sorted(SCENARIOS.rglob("*.json"))]
+    lines = [json.dumps(s) for s in good] * 30 + ["{oops"]
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(line + "\n" for line in lines))
+    command = [sys.executable, "-m", "checker", "eval", str(path), "--format", format]
+    one = subprocess.run([*command, "--jobs", "1"], capture_output=True, check=False)
+    two = subprocess.run([*command, "--jobs", "2"], capture_output=True, check=False)
+    assert one.returncode == two.returncode == 2
+    assert one.stdout == two.stdout and one.stderr == two.stderr
+    render = renderer("Verdict", format)
+    expected = b""
+    for number, line in enumerate(lines[:-1], 1):
+        scenario = checker.parse_scenario(line, str(path), BOOK)
+        verdict = checker.evaluate(BOOK, scenario, file=f"{path}:{number}")
+        expected += escaped(str(render(verdict)))
+    assert one.stdout == expected
