@@ -10,6 +10,12 @@ its name is filled in, and the lines a renderer appends for a located strike (fe
 range warnings), cached per weapon and pair of points. As for JSON, a template branches on
 the strike values the explanation read (`memo._Recording`). `tests/test_templates.py`
 checks the result byte-identical to the renderer's own output on generated scenarios.
+
+The JSON templates (`memo.Memo.json_parts`) are also kept in the data-only cache beside
+the decision table, keyed by the rules' digest, the readings and the code version
+(`load_json_templates`, `store_json_templates`): a later JSON Lines run renders nothing
+an earlier one rendered. Text templates are not kept: their renderers are outside the
+code the cache's version covers.
 """
 
 from __future__ import annotations
@@ -203,6 +209,8 @@ def store_json_templates(memo: Memo) -> None:
     from checker.read import cache
 
     if not memo.templates_rendered or time.monotonic() < _NEXT_SAVE.get(id(memo), 0.0):
+        return
+    if cache.cache_dir() is None:  # --no-cache: nothing to keep them in
         return
     memo.templates_rendered = False
     _NEXT_SAVE[id(memo)] = time.monotonic() + 2.0
