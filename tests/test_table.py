@@ -123,3 +123,24 @@ def test_a_damaged_table_is_ignored(own_cache: Path) -> None:
     path.write_text("{not json")
     assert Memo(BOOK).verdict(scenario, strike) == verdict
     assert cache.load("decisions", table_key(BOOK), dict) is None  # and removed
+
+
+def test_a_table_of_another_code_version_is_never_used(
+    own_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = {
+        "date": "2024-11-20",
+        "weapon": "ATACMS",
+        "target": {"territory": "RU-KRS", "kind": "ammunition_depot"},
+    }
+    scenario = checker.parse_scenario(json.dumps(data), "t.json", BOOK)
+    strike = strike_of(BOOK, scenario)
+    first = Memo(BOOK)
+    verdict = first.verdict(scenario, strike)
+    first.save()
+    assert Memo(BOOK).table.traces(first.key(strike), BOOK.readings) is not None
+    monkeypatch.setattr(cache, "code_version", lambda: "another-version")
+    later = Memo(BOOK)  # the same rules, other code: the stored table is foreign
+    assert later.table.traces(first.key(strike), BOOK.readings) is None
+    assert later.verdict(scenario, strike) == verdict
+    assert later.engine_runs == len(BOOK.readings)

@@ -17,6 +17,7 @@ from typing import Any
 from checker.audit.grid import point_of
 from checker.audit.regions import Region, change_text, pair, table_regions
 from checker.errors import CheckerError, Location, Problem
+from checker.evaluation.compile import table_run
 from checker.evaluation.space import Outcome, Row, Space, build_space, tabulate
 from checker.model.rulebook import Rulebook
 from checker.model.strike import Strike
@@ -144,7 +145,7 @@ def semantic_diff(
 ) -> SemanticDiff:
     """The exact semantic diff of two rulebooks, and the scenarios (name, text) that change."""
     space = build_space(old, new)
-    rows = list(tabulate(space))
+    rows = list(tabulate(space, table_run))
 
     def change(row: Row, reading: str) -> Hashable:
         before, after = (_verdict(outcome, reading) for outcome in row.outcomes)

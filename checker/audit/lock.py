@@ -14,6 +14,7 @@ from typing import Any
 
 from checker.audit.regions import table_regions
 from checker.errors import CheckerError, Location
+from checker.evaluation.compile import table_run
 from checker.evaluation.space import build_space, tabulate
 from checker.model.rulebook import Rulebook
 
@@ -44,7 +45,10 @@ def lock_text(book: Rulebook) -> str:
 def _lock_text(book: Rulebook) -> str:
     space = build_space(book)
     found = table_regions(
-        space, list(tabulate(space)), lambda row, r: dict(row.outcomes[0])[r], lambda _: True
+        space,
+        list(tabulate(space, table_run)),
+        lambda row, r: dict(row.outcomes[0])[r],
+        lambda _: True,
     )
     lines = [region.line(str(region.outcome)) for region in found]
     readings = ", ".join(sorted(book.readings))

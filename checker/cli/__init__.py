@@ -15,7 +15,7 @@ from importlib import import_module
 from checker.cli.shared import app
 
 # Registered in this order, as --help lists them.
-for _family in ("evaluate", "report", "audit", "explore", "project"):
+for _family in ("evaluate", "report", "table", "audit", "explore", "project"):
     import_module(f"checker.cli.{_family}")
 
 __all__ = ["app", "main"]

@@ -26,14 +26,16 @@ def eval_command(
     reading: ReadingOpt = None,
     rules: RulesOpt = None,
     jobs: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--jobs",
             "-j",
             min=0,
-            help="Worker processes for JSON Lines files (--format json); 0: one per core.",
+            show_default=False,
+            help="Worker processes for JSON Lines files; 0: one per core. "
+            "Default: 1 for a file under 32 MiB (about 200k lines), one per core from there.",
         ),
-    ] = 1,
+    ] = None,
 ) -> None:
     """Evaluate scenarios: the verdict, its reasons, the rules that fired and their sources.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from checker.errors import Problem
 from checker.model.rulebook import Rulebook
@@ -18,7 +19,7 @@ def eval_paths(
     format: str = "text",
     reading: str | None = None,
     rules: str | None = None,
-    jobs: int = 1,
+    jobs: int | None = None,
 ) -> int:
     """Evaluate every path in order and write each verdict; 2 if any input was bad."""
     if format == "html":  # one page for every verdict, not one text each
@@ -73,7 +74,7 @@ def _eval_jsonl(
     rulebook: Rulebook,
     format: str,
     reading: str | None,
-    jobs: int,
+    jobs: int | None,
 ) -> int:
     """Stream one JSON Lines file; the number of bad lines."""
     from checker.evaluation.jsonl import (
@@ -84,15 +85,21 @@ def _eval_jsonl(
     )
     from checker.report.registry import renderer
 
-    evaluator = JsonlEvaluator(rulebook, reading=reading, json_out=format == "json")
+    render = renderer("Verdict", format)
+    as_bytes = format == "json" or writer.stdout_takes_text_bytes
+    evaluator = JsonlEvaluator(
+        rulebook,
+        reading=reading,
+        json_out=format == "json",
+        render=(lambda v: str(render(v))) if as_bytes else None,
+    )
     bar = writer.progress(path)
-    if jobs == 0:  # one worker per core
-        jobs = os.cpu_count() or 1
-    if jobs > 1 and format == "json" and path != STDIN:
+    jobs = auto_jobs(path) if jobs is None else jobs or (os.cpu_count() or 1)
+    if jobs > 1 and as_bytes and path != STDIN:
         for problem in evaluate_jsonl_parallel(path, evaluator, jobs, bar):
             writer.problem(problem)
     else:
-        render, data = renderer("Verdict", format), format == "json"
+        data = format == "json"
         for item in evaluate_jsonl(path, evaluator, bar):
             if isinstance(item, bytes):
                 writer.out_bytes(item)
@@ -105,3 +112,19 @@ def _eval_jsonl(
     if bar is not None:
         bar.clear()
     return evaluator.stats.bad
+
+
+PARALLEL_FROM_BYTES = 32 << 20
+"""A JSON Lines file at least this large (about 200k lines) is split among the cores by
+default: below it, starting workers costs more than they save."""
+
+
+def auto_jobs(path: str, cores: int | None = None) -> int:
+    """The default `--jobs` for one JSON Lines file: 1 for a small file (or stdin), one
+    worker per core for a large one (decided by its size: a stat, not a read)."""
+    cores = cores if cores is not None else (os.cpu_count() or 1)
+    try:
+        size = Path(path).stat().st_size if path != "-" else 0
+    except OSError:
+        return 1
+    return cores if size >= PARALLEL_FROM_BYTES else 1

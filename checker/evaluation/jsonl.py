@@ -1,8 +1,9 @@
 """JSON Lines: one scenario per line, streamed through the memoised path, bad lines located.
 
 A line that `lines.LineReader` reads plainly goes straight to its class's cached JSON
-template (`memo.Memo.json_parts`); any other line, and every line when the output is not
-JSON, takes the plain path of a scenario file, which words its errors at the line.
+template (`memo.Memo.json_parts`), or text or markdown template (`templates.Templates`,
+when the output is not styled); any other line, and every line of styled output, takes
+the plain path of a scenario file, which words its errors at the line.
 `--jobs N` splits a file into byte ranges evaluated by N forked workers, which write their
 output to stdout themselves, in file order.
 """
@@ -40,7 +41,16 @@ JsonlItem = bytes | Verdict | Problem
 class JsonlEvaluator:
     """Evaluate JSON Lines scenario files through the memoised path, line by line."""
 
-    def __init__(self, rulebook: Rulebook, *, reading: str | None = None, json_out: bool) -> None:
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        *,
+        reading: str | None = None,
+        json_out: bool,
+        render: Callable[[Verdict], str] | None = None,
+    ) -> None:
+        """`render`: the text renderer whose output (escaped, encoded) goes out as bytes
+        from per-class templates (`templates.Templates`); without it, verdicts go out."""
         from checker.evaluation.memo import memo_for
         from checker.read.lines import LineReader
 
@@ -50,11 +60,23 @@ class JsonlEvaluator:
         self.reader = LineReader(rulebook)
         self.json_out = json_out
         self.stats = JsonlStats()
+        self.templates = None
+        if json_out and not self.memo._trees:
+            from checker.evaluation.templates import load_json_templates
+
+            load_json_templates(self.memo)
+        if render is not None and not json_out:
+            from checker.evaluation.templates import Templates
+
+            self.templates = Templates(self.memo, render)
 
     def lines(self, path: str, block: bytes, first_line: int) -> Iterator[JsonlItem]:
         """Evaluate every line of `block` (whole lines of `path` from `first_line`)."""
         if not self.json_out:
-            yield from self._plain_lines(path, block, first_line)
+            if self.templates is not None:
+                yield from self._text_lines(path, block, first_line)
+            else:
+                yield from self._plain_lines(path, block, first_line)
             return
         from checker.evaluation.memo import EXPECT_SLOTS, NO_FEASIBILITY, string_slot
         from checker.read.lines import point
@@ -93,6 +115,49 @@ class JsonlEvaluator:
             expect = EXPECT_SLOTS.get(line.expect, b"null")
             json_parts(strike, (name, file, feasible, expect, warnings), out)
             stats.evaluated += 1
+            if len(out) >= CHUNK_PARTS:
+                yield b"".join(out)
+                out = []
+        if out:
+            yield b"".join(out)
+
+    def _text_lines(self, path: str, block: bytes, first_line: int) -> Iterator[JsonlItem]:
+        """Rendered text as bytes, from the class's template; the rest as `lines` does."""
+        from checker.evaluation.memo import scenario_name
+        from checker.read.lines import point
+
+        templates, stats, read = self.templates, self.stats, self.reader.read
+        assert templates is not None
+        parts, tail = templates.parts, templates.tail
+        base = scenario_name(None, f"{path}:")  # + the line number: the default name
+        out: list[bytes] = []
+        for number, raw in self._numbered(block, first_line):
+            found = read(raw)
+            located = None
+            if found is not None:
+                strike, line = found
+                target_at = point(line.target.location)
+                launch_at = point(line.launch.location) if line.launch else None
+                if target_at is not None and launch_at is not None:
+                    located = tail(strike, target_at, launch_at)
+                    if located is None:
+                        found = None
+            if found is None:
+                item = self._full(path, raw, number)
+                if out:
+                    yield b"".join(out)
+                    out = []
+                if isinstance(item, tuple):
+                    stats.bad += 1
+                    yield from item
+                else:
+                    stats.evaluated += 1
+                    yield item
+                continue
+            parts(strike, line.id or f"{base}{number}", out)
+            stats.evaluated += 1
+            if located is not None:
+                out.append(located)
             if len(out) >= CHUNK_PARTS:
                 yield b"".join(out)
                 out = []
@@ -318,10 +383,12 @@ def evaluate_jsonl_parallel(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Problem]:
-    """`evaluate_jsonl` in `jobs` processes that write JSON to stdout themselves, in order.
+    """`evaluate_jsonl` in `jobs` processes that write their output to stdout themselves,
+    in order.
 
-    Only for a regular file and JSON output: the workers read their own byte ranges, so
-    neither input nor output passes through this process.
+    Only for a regular file and output as bytes (JSON, or text from templates): the
+    workers read their own byte ranges, so neither input nor output passes through this
+    process.
     """
     import multiprocessing
 

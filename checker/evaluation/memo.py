@@ -69,12 +69,13 @@ class Extras:
 class _Node:
     """One step of a template tree: which strike field to read next, or the template."""
 
-    __slots__ = ("children", "field", "template")
+    __slots__ = ("children", "field", "template", "wild")
 
     def __init__(self) -> None:
         self.field: str | None = None
         self.children: dict[Any, _Node] = {}
         self.template: list[bytes | str] | None = None
+        self.wild: _Node | None = None  # where any other value leads (`keep`)
 
 
 class _Recording:
@@ -144,6 +145,9 @@ class Memo:
         self._traces: dict[CellKey, dict[str, Trace]] = {}
         self._trees: dict[CellKey, _Node] = {}
         self._templates = 0
+        self.templates_rendered = False
+        """Whether a JSON template was rendered since they were last kept (`templates.py`)."""
+        self.savers: list[Callable[[Memo], None]] = []
         # Classes in keys by their cheap names (a territory's and forces' `key`, a span's
         # index): hashing the dataclasses themselves cost a tenth of a JSON Lines run.
         self._kinds: dict[str, tuple[str, ...]] = {}
@@ -172,6 +176,8 @@ class Memo:
 
     def save(self) -> None:
         self.table.save()
+        for keep_more in self.savers:  # what else is kept beside the table (the templates)
+            keep_more(self)
 
     # ---- classes
 
@@ -324,12 +330,7 @@ class Memo:
         node = self._trees.get(key)
         if node is None:
             node = self._trees[key] = _Node()
-        while node.template is None and node.field is not None:
-            child = node.children.get(getattr(strike, node.field))
-            if child is None:
-                break
-            node = child
-        template = node.template
+        template = walk(node, strike).template
         if template is None:
             template = self._render(key, strike)
         if template[0] is not _GENERIC:  # the slots in to_dict's order, once each
@@ -366,14 +367,45 @@ class Memo:
             template = [_GENERIC, *template]
         if self._templates < MAX_TEMPLATES:
             self._templates += 1
-            node = self._trees[key]
-            for name, value in recording._reads:
-                if node.field is None:
-                    node.field = name
-                assert node.field == name, "assemble read the strike in another order"
-                node = node.children.setdefault(value, _Node())
-            node.template = template
+            self.templates_rendered = True
+            keep(self._trees[key], strike, recording._reads, template)
         return template
+
+
+def walk(node: _Node, strike: Strike) -> _Node:
+    """Down a template tree by the strike's values: to its template, or where one is missing."""
+    while node.template is None and node.field is not None:
+        child = node.children.get(getattr(strike, node.field))
+        if child is None:
+            child = node.wild
+            if child is None:
+                break
+        node = child
+    return node
+
+
+def keep(root: _Node, strike: Strike, reads: list[tuple[str, Any]], template: Any) -> None:
+    """Keep `template` in the tree at the path of the strike values the rendering `reads`.
+
+    A day is read to compare it with rule dates, constant inside a class, and is quoted
+    (one reason names it); so when a template for another day of the class is the same
+    as this one, the day is not quoted and the node sends every other day there (`wild`).
+    """
+    node = root
+    for name, value in reads:
+        if node.field is None:
+            node.field = name
+        if node.field != name:
+            return  # read in another order than an earlier rendering: not kept
+        child = node.children.get(value) or node.wild
+        if child is None and name == "day" and node.children:
+            day, other = next(iter(node.children.items()))
+            if walk(other, strike._replace(day=day)).template == template:
+                child = node.wild = other
+        if child is None:
+            child = node.children[value] = _Node()
+        node = child
+    node.template = template
 
 
 _NEUTRAL = Scenario(date=date.min, weapon="", target=Target("", ""), id=f"\u0000{_TAG}:scenario")

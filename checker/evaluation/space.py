@@ -394,11 +394,20 @@ class Row:
 def _run(book: Rulebook, strike: Strike) -> tuple[Outcome, bool]:
     """The verdict per reading, and whether the consent regime applied."""
     if not any(w.id == strike.weapon for w in book.weapons):
-        return tuple((r, None) for r in book.readings), False
+        return outside_catalogue(book)
     from checker.engine import engine_for  # imported only when a class is decided
 
     engine = engine_for(book)
-    traces: dict[str, Trace] = {r: engine.run(strike, r) for r in book.readings}
+    return outcome(book, {r: engine.run(strike, r) for r in book.readings})
+
+
+def outside_catalogue(book: Rulebook) -> tuple[Outcome, bool]:
+    """The outcome of a class whose weapon the rulebook does not list."""
+    return tuple((r, None) for r in book.readings), False
+
+
+def outcome(book: Rulebook, traces: dict[str, Trace]) -> tuple[Outcome, bool]:
+    """Each reading's verdict from its trace, and whether the consent regime applied."""
     consent = any(
         t.regime is not None and _then(book, t.regime) == "consent" for t in traces.values()
     )

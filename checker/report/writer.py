@@ -48,6 +48,15 @@ class Writer:
     def stdout_is_terminal(self) -> bool:
         return _is_terminal(self.stdout)
 
+    @property
+    def stdout_takes_text_bytes(self) -> bool:
+        """Whether text output may go out as escaped UTF-8 bytes (`out_bytes`): stdout is
+        not styled and encodes UTF-8, so the bytes are what `out` would write."""
+        encoding = (getattr(self.stdout, "encoding", None) or "").lower().replace("-", "")
+        return (
+            encoding == "utf8" and hasattr(self.stdout, "buffer") and not self._styles(self.stdout)
+        )
+
     def _styles(self, stream: IO[str]) -> bool:
         return _is_terminal(stream) or any(name in os.environ for name in _RICH_ENVIRONMENT)
 

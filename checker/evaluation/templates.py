@@ -1,0 +1,221 @@
+"""Text and markdown on the memoised path: each class's rendered verdict cached as a template.
+
+The JSON of a verdict is cached per class in `memo.Memo.json_parts`; this does the same for
+any renderer that returns text (the text and markdown renderers, given by the command). A
+class's verdict is rendered once with a neutral scenario whose name is a marker, then split
+at the marker: the literal runs are escaped as the writer escapes text output (control
+characters from the input never reach a terminal; `errors.printable` escapes character by
+character, so escaping the runs apart is escaping the whole) and encoded. Per scenario only
+its name is filled in, and the lines a renderer appends for a located strike (feasibility,
+range warnings), cached per weapon and pair of points. As for JSON, a template branches on
+the strike values the explanation read (`memo._Recording`). `tests/test_templates.py`
+checks the result byte-identical to the renderer's own output on generated scenarios.
+
+The JSON templates (`memo.Memo.json_parts`) are also kept in the data-only cache beside
+the decision table, keyed by the rules' digest, the readings and the code version
+(`load_json_templates`, `store_json_templates`): a later JSON Lines run renders nothing
+an earlier one rendered. Text templates are not kept: their renderers are outside the
+code the cache's version covers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from typing import Any, cast
+
+from checker.errors import printable
+from checker.evaluation.explain import Located, assemble, feasibility_between
+from checker.evaluation.memo import (
+    _GENERIC,
+    _NEUTRAL,
+    MAX_TEMPLATES,
+    CellKey,
+    Memo,
+    _Node,
+    _Recording,
+    keep,
+    walk,
+)
+from checker.model.strike import Strike
+from checker.model.verdict import Verdict, range_warnings
+
+Render = Callable[[Verdict], str]
+_NAME = _NEUTRAL.id or ""
+
+
+def escaped(text: str) -> bytes:
+    """`text` as the writer prints text output off a terminal, encoded."""
+    return printable(text, keep="\n").encode()
+
+
+class Templates:
+    """One renderer's output of a memo's verdicts, from per-class templates."""
+
+    def __init__(self, memo: Memo, render: Render) -> None:
+        self.memo = memo
+        self.render = render
+        self._trees: dict[CellKey, _Node] = {}
+        self._tails: dict[tuple[Any, ...], bytes | None] = {}
+        self._sample: Verdict | None = None
+        self._kept = 0
+
+    def parts(self, strike: Strike, name: str, out: list[bytes]) -> None:
+        """Append the rendered verdict of a scenario named `name`, without location lines."""
+        key = self.memo.key(strike)
+        node = self._trees.get(key)
+        if node is None:
+            node = self._trees[key] = _Node()
+        template = walk(node, strike).template
+        if template is None:
+            template = self._render(key, strike)
+        slot = escaped(name)
+        for part in template:
+            out.append(part if isinstance(part, bytes) else slot)
+
+    def tail(self, strike: Strike, target: Located, launch: Located) -> bytes | None:
+        """What a located strike adds at the end (feasibility, warnings), rendered;
+        None if this renderer does not simply append it (then render the verdict whole)."""
+        weapon = strike.weapon
+        key = (weapon, target.lat, target.lon, launch.lat, launch.lon)
+        if key in self._tails:
+            return self._tails[key]
+        if self._sample is None:
+            self._render(self.memo.key(strike), strike)
+        sample = cast(Verdict, self._sample)
+        feasibility = feasibility_between(self.memo.rulebook, weapon, target, launch)
+        warnings = range_warnings(feasibility)
+        plain = self.render(sample)
+        located = self.render(replace(sample, feasibility=feasibility, warnings=warnings))
+        found = None
+        if located.startswith(plain):
+            found = escaped(located[len(plain) :])
+        if len(self._tails) < MAX_TEMPLATES:
+            self._tails[key] = found
+        return found
+
+    def _render(self, key: CellKey, strike: Strike) -> list[bytes | str]:
+        recording = _Recording(strike)
+        verdict = assemble(
+            self.memo.rulebook,
+            _NEUTRAL,
+            cast(Strike, recording),
+            self.memo.traces(strike, key),
+            after_sources=self.memo._after_sources(key),
+        )
+        self._sample = verdict
+        runs = self.render(verdict).split(_NAME)
+        template: list[bytes | str] = [escaped(runs[0])]
+        for run in runs[1:]:
+            template += ["scenario", escaped(run)]
+        if self._kept < MAX_TEMPLATES:
+            self._kept += 1
+            keep(self._trees.setdefault(key, _Node()), strike, recording._reads, template)
+        return template
+
+
+# ---- the JSON templates kept in the cache, beside the decision table
+
+TEMPLATES_KIND = "templates"
+
+
+def _templates_key(memo: Memo) -> str:
+    import hashlib
+
+    from checker.model.rulebook import rules_digest
+
+    readings = "\0".join(memo.readings)
+    text = f"{TEMPLATES_KIND}\0json\0{readings}\0{rules_digest(memo.rulebook)}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _value_data(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _value(field: str, data: Any) -> Any:
+    if field == "day":
+        return date.fromisoformat(data)
+    return tuple(data) if isinstance(data, list) else data
+
+
+def _node_data(node: _Node) -> dict[str, Any]:
+    children = list(node.children.items())
+    wild = next((i for i, (_, c) in enumerate(children) if c is node.wild), None)
+    template = None
+    if node.template is not None:
+        template = [["b", p.decode()] if isinstance(p, bytes) else ["s", p] for p in node.template]
+    return {
+        "f": node.field,
+        "c": [[_value_data(v), _node_data(c)] for v, c in children],
+        "w": wild,
+        "t": template,
+    }
+
+
+def _node(data: dict[str, Any]) -> _Node:
+    node = _Node()
+    node.field = data["f"]
+    for value, child in data["c"]:
+        node.children[_value(str(node.field), value)] = _node(child)
+    if data["w"] is not None:
+        node.wild = list(node.children.values())[data["w"]]
+    if data["t"] is not None:
+        template: list[bytes | str] = [
+            text.encode() if kind == "b" else str(text) for kind, text in data["t"]
+        ]
+        if template[0] == _GENERIC:
+            template[0] = _GENERIC  # the very marker: `json_parts` tests identity
+        node.template = template
+    return node
+
+
+def load_json_templates(memo: Memo) -> None:
+    """Read the JSON templates an earlier run kept for these rules, code and readings
+    (anything unreadable is ignored: they are rendered afresh), and keep the memo's
+    templates whenever it saves its decision table."""
+    from checker.read import cache
+
+    if store_json_templates not in memo.savers:
+        memo.savers.append(store_json_templates)
+
+    found = cache.load(TEMPLATES_KIND, _templates_key(memo), dict[str, Any])
+    if not found or memo._trees:
+        return
+    try:
+        trees = {_cell_key(json.loads(key)): _node(tree) for key, tree in found.items()}
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return
+    memo._trees.update(trees)
+
+
+def _cell_key(key: list[Any]) -> CellKey:
+    """A key back from JSON: the kinds as a tuple, as `Memo.key` makes it."""
+    return tuple(tuple(part) if isinstance(part, list) else part for part in key)
+
+
+_NEXT_SAVE: dict[int, float] = {}
+"""When each memo (by id) may next write its templates."""
+
+
+def store_json_templates(memo: Memo) -> None:
+    """Keep the memo's JSON templates for the next run (best effort, as the table): when
+    new ones were rendered, at most every few seconds (a worker saves after each part of
+    a file, and the whole set is written each time)."""
+    import time
+
+    from checker.read import cache
+
+    if not memo.templates_rendered or time.monotonic() < _NEXT_SAVE.get(id(memo), 0.0):
+        return
+    if cache.cache_dir() is None:  # --no-cache: nothing to keep them in
+        return
+    memo.templates_rendered = False
+    _NEXT_SAVE[id(memo)] = time.monotonic() + 2.0
+    data = {
+        json.dumps(key, separators=(",", ":")): _node_data(tree)
+        for key, tree in memo._trees.items()
+    }
+    cache.store(TEMPLATES_KIND, _templates_key(memo), data)
