@@ -15,6 +15,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from typing import IO, Any
 
 from checker.errors import Problem, printable
@@ -32,6 +33,35 @@ def _tolerant(stream: IO[str]) -> IO[str]:
         with contextlib.suppress(ValueError, OSError):
             reconfigure(errors="backslashreplace")
     return stream
+
+
+class _Interrupts:
+    """Ctrl-C while a result is being written is kept until the write is whole."""
+
+    writing = 0
+    pending = False
+
+
+def on_interrupt(signum: int, frame: Any) -> None:
+    """The SIGINT handler while a command runs (`commands.run`): KeyboardInterrupt, but
+    never in the middle of a write, so every line written before it is whole."""
+    if _Interrupts.writing:
+        _Interrupts.pending = True
+        return
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def whole() -> Iterator[None]:
+    """A write not cut by Ctrl-C: a KeyboardInterrupt asked for during it comes after it."""
+    _Interrupts.writing += 1
+    try:
+        yield
+    finally:
+        _Interrupts.writing -= 1
+    if _Interrupts.pending and not _Interrupts.writing:
+        _Interrupts.pending = False
+        raise KeyboardInterrupt
 
 
 class Writer:
@@ -59,10 +89,11 @@ class Writer:
 
     def out_bytes(self, chunk: bytes) -> None:
         """Encoded output (the JSON Lines path), written as it is."""
-        self.stdout.flush()
-        buffer: IO[bytes] = self.stdout.buffer  # type: ignore[attr-defined]
-        buffer.write(chunk)
-        buffer.flush()
+        with whole():
+            self.stdout.flush()
+            buffer: IO[bytes] = self.stdout.buffer  # type: ignore[attr-defined]
+            buffer.write(chunk)
+            buffer.flush()
 
     def err(self, rendered: str | Styled) -> None:
         """A note or warning on stderr (a line, newline included in `rendered`)."""
@@ -70,16 +101,18 @@ class Writer:
 
     def problem(self, problem: Problem) -> None:
         """One located problem, one line on stderr, never styled."""
-        self.stderr.write(f"{problem}\n")
-        self.stderr.flush()
+        with whole():
+            self.stderr.write(f"{problem}\n")
+            self.stderr.flush()
 
     def _write(self, stream: IO[str], rendered: str | Styled, *, escape: bool) -> None:
-        if isinstance(rendered, Styled) and self._styles(stream):
-            self._rich(stream, rendered)
-            return
-        text = str(rendered)
-        stream.write(printable(text, keep="\n") if escape else text)
-        stream.flush()
+        with whole():
+            if isinstance(rendered, Styled) and self._styles(stream):
+                self._rich(stream, rendered)
+                return
+            text = str(rendered)
+            stream.write(printable(text, keep="\n") if escape else text)
+            stream.flush()
 
     def _rich(self, stream: IO[str], rendered: Styled) -> None:
         from rich.console import Console
