@@ -90,10 +90,7 @@ class Writer:
     def out_bytes(self, chunk: bytes) -> None:
         """Encoded output (the JSON Lines path), written as it is."""
         with whole():
-            self.stdout.flush()
-            buffer: IO[bytes] = self.stdout.buffer  # type: ignore[attr-defined]
-            buffer.write(chunk)
-            buffer.flush()
+            _write_fully(self.stdout, chunk)
 
     def err(self, rendered: str | Styled) -> None:
         """A note or warning on stderr (a line, newline included in `rendered`)."""
@@ -111,8 +108,9 @@ class Writer:
                 self._rich(stream, rendered)
                 return
             text = str(rendered)
-            stream.write(printable(text, keep="\n") if escape else text)
-            stream.flush()
+            text = printable(text, keep="\n") if escape else text
+            encoding = getattr(stream, "encoding", None) or "utf-8"
+            _write_fully(stream, text.encode(encoding, "backslashreplace"), text)
 
     def _rich(self, stream: IO[str], rendered: Styled) -> None:
         from rich.console import Console
@@ -136,6 +134,30 @@ class Writer:
     def progress(self, label: str) -> Progress | None:
         """A progress bar on stderr, only when stderr is a terminal."""
         return Progress(self.stderr, label) if _is_terminal(self.stderr) else None
+
+
+def _write_fully(stream: IO[str], data: bytes, text: str | None = None) -> None:
+    """Write `data` to the stream's file descriptor, every byte of it, after whatever the
+    stream holds. A signal during a blocking write cuts `write(2)` short, and the buffered
+    writer was seen to drop the rest: the loop here goes on until all is written. A stream
+    without a descriptor (a test's) takes `text`, or `data` through its buffer."""
+    stream.flush()
+    buffer: IO[bytes] | None = getattr(stream, "buffer", None)
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        if text is not None:
+            stream.write(text)
+        elif buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        stream.flush()
+        return
+    if buffer is not None:
+        buffer.flush()
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _is_terminal(stream: IO[str]) -> bool:
