@@ -259,6 +259,20 @@ def test_a_fifo_as_a_source_document_or_rule_file_never_blocks(tmp_path: Path) -
     assert code == 2 and f"{rules}/extra.yaml: {NOT_REGULAR}" in err
 
 
+def test_a_fifo_as_the_lock_or_the_configuration_never_blocks(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    (rules / "policy.lock").unlink()
+    os.mkfifo(rules / "policy.lock")
+    for args in (["lock", "--rules", str(rules), "--check"], ["lock", "--rules", str(rules)]):
+        code, _, err = checker(*args)
+        assert code == 2 and f"{rules}/policy.lock: " in err and NOT_REGULAR in err
+    os.mkfifo(tmp_path / "checker.toml")
+    scenario = tmp_path / "case.json"
+    scenario.write_text(json.dumps(KURSK))
+    assert checker("eval", str(scenario), cwd=tmp_path)[0] in (0, 2)
+
+
 # --------------------------------------------------------------------------- rule edge values
 
 EDGES = {
