@@ -124,6 +124,31 @@ def test_a_lone_surrogate_in_a_rule_file_is_refused_at_its_place(tmp_path: Path)
         assert f"{grants}:5:" in err and "lone surrogate" in err
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_file_name_that_is_not_utf8_is_written_escaped(
+    tmp_path: Path, fmt: str, jobs: str
+) -> None:
+    """A name's undecodable byte reaches Python as a lone surrogate: JSON writes its escape."""
+    folder = os.fsencode(tmp_path)
+    for suffix in (b".json", b".jsonl"):
+        with open(folder + b"/\xff" + suffix, "wb") as out:  # noqa: PTH123
+            out.write(json.dumps(KURSK).encode() + b"\n")
+    names = [folder + b"/\xff.jsonl", folder + b"/\xff.json"]
+    done = subprocess.run(
+        [sys.executable, "-m", "checker", "eval", *names, b"--format=" + fmt.encode(), "-j", jobs],
+        capture_output=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    if fmt == "json":
+        files = [json.loads(line)["file"] for line in done.stdout.splitlines()]
+        assert files == [f"{tmp_path}/\udcff.jsonl:1", f"{tmp_path}/\udcff.json"]
+    else:
+        assert done.stdout.count(b"\\udcff") == 2
+
+
 # --------------------------------------------------------------------------- \r in JSON Lines
 
 

@@ -163,7 +163,7 @@ class _FileSlots:
         self._string = string_slot
         self._scenario_name = scenario_name
         whole, base = string_slot(f"{path}:"), string_slot(scenario_name(None, f"{path}:"))
-        plain = whole == b'"' + f"{path}:".encode() + b'"'
+        plain = whole == b'"' + f"{path}:".encode("utf-8", "backslashreplace") + b'"'
         # For a path JSON writes as is, both are the quoted prefix plus the line number.
         self._file = whole[:-1] if plain else None
         self._base = base[:-1] if plain and base.endswith(b':"') else None
@@ -182,7 +182,9 @@ class _FileSlots:
 def as_json_bytes(verdict: Verdict) -> bytes:
     import json
 
-    return (json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n").encode()
+    return (json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n").encode(
+        "utf-8", "backslashreplace"
+    )
 
 
 def read_blocks(path: str, size: int = 1 << 20) -> Iterator[tuple[bytes, int]]:

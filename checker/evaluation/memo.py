@@ -422,7 +422,8 @@ _PLAIN = re.compile(r'[^\x00-\x1f"\\]*')
 
 
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode()
+    # a lone surrogate (a file name's undecodable byte) is written as its JSON escape
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def string_slot(value: str | None) -> bytes:
@@ -430,7 +431,7 @@ def string_slot(value: str | None) -> bytes:
     if value is None:
         return b"null"
     if _PLAIN.fullmatch(value):
-        return b'"' + value.encode() + b'"'
+        return b'"' + value.encode("utf-8", "backslashreplace") + b'"'
     return _dumps(value)
 
 
