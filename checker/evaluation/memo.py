@@ -307,8 +307,7 @@ class Memo:
         if found is None:
             feasibility = feasibility_between(self.rulebook, weapon, target, launch)
             found = (_FILLERS["feasibility"](feasibility), _FILLERS["warnings"](feasibility))
-            if len(self._feasibility) < MAX_TEMPLATES:
-                self._feasibility[key] = found
+            _keep(self._feasibility, key, found)
         return found
 
     def json_line(self, strike: Strike, extras: Extras) -> bytes:
