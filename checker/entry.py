@@ -24,6 +24,16 @@ def main() -> None:
     # Ctrl-C before a command runs (while the CLI starts): exit 130 at once, nothing to end;
     # the command itself takes Ctrl-C over (`commands.run`) to end what it started.
     signal.signal(signal.SIGINT, _interrupted)
+    try:
+        _main()
+    finally:
+        # Done: a Ctrl-C from now on waits, unhandled, for the process to end with the
+        # command's own code (Python restores the default action as it ends, which would
+        # let the signal kill a process that has finished its work).
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _main() -> None:
     sys.argv[1:] = without_no_cache(sys.argv[1:])
     request = plain_eval(sys.argv[1:])
     if request is None:
