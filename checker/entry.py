@@ -11,6 +11,7 @@ a second implementation: only the reading of these few arguments is done twice, 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -20,6 +21,19 @@ _COMPLETION = "_CHECKER_COMPLETE"
 
 def main() -> None:
     """`checker`: a plain `eval` evaluated here, anything else by the Typer app."""
+    # Ctrl-C before a command runs (while the CLI starts): exit 130 at once, nothing to end;
+    # the command itself takes Ctrl-C over (`commands.run`) to end what it started.
+    signal.signal(signal.SIGINT, _interrupted)
+    try:
+        _main()
+    finally:
+        # Done: a Ctrl-C from now on waits, unhandled, for the process to end with the
+        # command's own code (Python restores the default action as it ends, which would
+        # let the signal kill a process that has finished its work).
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _main() -> None:
     sys.argv[1:] = without_no_cache(sys.argv[1:])
     request = plain_eval(sys.argv[1:])
     if request is None:
@@ -32,6 +46,10 @@ def main() -> None:
 
     paths, format = request
     sys.exit(run(lambda writer: eval_paths(writer, paths, format=format)))
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    os._exit(130)
 
 
 def without_no_cache(argv: list[str]) -> list[str]:

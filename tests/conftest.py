@@ -36,6 +36,10 @@ if "CHECKER_CACHE_DIR" not in os.environ:
     _CACHE = tempfile.mkdtemp(prefix="checker-test-cache-")
     os.environ["CHECKER_CACHE_DIR"] = _CACHE
     atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+if "CHECKER_CACHE_SECRET" not in os.environ:  # the entries' MAC secret: the tests' own too
+    _SECRET = tempfile.mkdtemp(prefix="checker-test-secret-")
+    os.environ["CHECKER_CACHE_SECRET"] = str(Path(_SECRET) / "cache-secret")
+    atexit.register(shutil.rmtree, _SECRET, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

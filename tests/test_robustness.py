@@ -11,6 +11,8 @@ import copy
 import json
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,13 +28,23 @@ from typer.testing import CliRunner
 
 import checker
 from checker import cli
+from checker.audit.mutants import mutants
 from checker.errors import CheckerError, Problem
+from checker.evaluation.space import build_space
 from checker.model.terms import VERDICTS
 from checker.model.verdict import Verdict
 from checker.read.scenario import parse_scenario
 from checker.read.sourcemap import MAX_BYTES, MAX_DEPTH, decode
 
 from .conftest import RULES
+from .hostile_inputs import (
+    ENTRY_KINDS,
+    hostile_bytes,
+    hostile_rule_text,
+    jsonl_batches,
+    make_entry,
+    rule_edges,
+)
 from .strategies import rulebook_files, scenario_dicts, write_files
 from .test_generated_rulebooks import MUTATIONS, Mutation
 
@@ -352,3 +364,137 @@ def test_a_mebibyte_of_brackets_is_refused_quickly_without_a_crash(
     assert result.exit_code == 2
     assert f"nesting deeper than {MAX_DEPTH} levels" in result.stderr
     assert result.stderr.startswith(str(path)) and "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- hostile input
+# Wider generators (tests/hostile_inputs.py): any code point in any string field, `\r` and
+# NUL inside JSON Lines lines, FIFOs, devices and links in folders, rule values at their
+# edges. The property each time: never exit 3, never a traceback, no good result lost.
+
+
+@NO_HANG
+@given(hostile_bytes(SHIPPED), st.sampled_from(["text", "json", "markdown"]))
+def test_any_code_point_in_any_field_gives_a_verdict_or_exit_2(raw: bytes, fmt: str) -> None:
+    with folder() as root:
+        path = root / "case.json"
+        path.write_bytes(raw)
+        result = runner.invoke(cli.app, ["eval", str(path), "--format", fmt])
+        check_cli_output(raw, fmt, path, result.stdout, result.stderr, result.exit_code)
+        if fmt != "json":
+            assert "\x1b" not in result.stdout + result.stderr
+
+
+def expected_batch(data: bytes, path: Path) -> tuple[dict[int, str], set[int]]:
+    """Each scenario line's verdict alone (by line number), and the numbers of bad lines."""
+    verdicts: dict[int, str] = {}
+    bad: set[int] = set()
+    for number, raw in enumerate(data.split(b"\n"), 1):
+        if not raw or raw.isspace():
+            continue
+        result = read_and_judge(raw, str(path))
+        if isinstance(result, Verdict):
+            verdicts[number] = result.verdict
+        else:
+            bad.add(number)
+    return verdicts, bad
+
+
+def check_batch(path: Path, out: str, err: str, code: int) -> None:
+    """Every good line's verdict at its line number, every bad line refused at its own."""
+    assert "Traceback" not in out + err and "internal error" not in err
+    verdicts, bad = expected_batch(path.read_bytes(), path)
+    found = {int(v["file"].rsplit(":", 1)[1]): v["verdict"] for v in map(json.loads, lines(out))}
+    assert found == verdicts
+    if not (verdicts or bad):
+        assert lines(err) == [f"{path}: holds no scenarios (one JSON object per line)"]
+    else:
+        refused = {int(line.removeprefix(f"{path}:").split(":")[0]) for line in lines(err)}
+        assert refused == bad
+    assert code == (2 if bad or not verdicts else 0)
+
+
+@NO_HANG
+@given(jsonl_batches(SHIPPED), st.sampled_from([b"\n", b"\r\n"]))
+def test_a_hostile_json_lines_batch_loses_no_good_line(lines_: list[bytes], end: bytes) -> None:
+    with folder() as root:
+        path = root / "batch.jsonl"
+        path.write_bytes(end.join(lines_) + end)
+        result = runner.invoke(cli.app, ["eval", str(path), "--format", "json"])
+        check_batch(path, result.stdout, result.stderr, result.exit_code)
+
+
+@settings(max_examples=max(5, settings.default.max_examples // 15), deadline=None)
+@given(jsonl_batches(SHIPPED), st.sampled_from(["1", "2"]))
+def test_a_hostile_batch_in_workers_loses_no_good_line(lines_: list[bytes], jobs: str) -> None:
+    """The same through the `checker` program, whose --jobs 2 workers write stdout."""
+    with folder() as root:
+        path = root / "batch.jsonl"
+        path.write_bytes(b"\n".join(lines_) + b"\n")
+        done = subprocess.run(
+            [sys.executable, "-m", "checker", "eval", str(path), "--format=json", f"--jobs={jobs}"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        check_batch(path, done.stdout.decode(), done.stderr.decode(), done.returncode)
+
+
+@NO_HANG
+@given(st.lists(st.sampled_from(ENTRY_KINDS), min_size=1, max_size=6), scenario_dicts(SHIPPED))
+def test_a_folder_of_anything_never_blocks_and_loses_no_file(
+    kinds: list[str], good: dict[str, Any]
+) -> None:
+    raw = json.dumps(good).encode()
+    with folder() as root:
+        (root / "cases").mkdir()
+        (root / "outside.json").write_bytes(raw)
+        for index, kind in enumerate(kinds):
+            make_entry(root / "cases", f"{index}.json", kind, raw, root / "outside.json")
+        result = runner.invoke(cli.app, ["eval", str(root / "cases"), "--format", "json"])
+    assert "Traceback" not in result.stdout + result.stderr
+    readable = sum(k in ("good", "link-in", "link-out", "folder") for k in kinds)
+    refused = len(kinds) - readable
+    assert len(lines(result.stdout)) == readable
+    assert len(lines(result.stderr)) == refused
+    assert result.exit_code == (2 if refused else 0)
+
+
+@settings(max_examples=max(10, settings.default.max_examples // 5), deadline=None)
+@given(st.one_of(rule_edges(), hostile_rule_text().map(lambda edit: [edit])))
+def test_a_rule_value_at_its_edge_is_refused_or_usable_by_every_command(
+    edits: list[tuple[str, str, str]],
+) -> None:
+    with folder() as root:
+        rules = root / "rules"
+        shutil.copytree(RULES, rules)
+        for name, old, new in edits:
+            path = rules / name
+            text = path.read_text()
+            path.write_text(text.replace(old, new, 1))  # unless an edit before took it
+        try:
+            book = checker.load_rulebook(rules)
+        except CheckerError as err:
+            for problem in err.problems:
+                assert LOCATED.match(str(problem)) and str(rules) in str(problem), problem
+            return
+        scenario = parse_scenario(json.dumps(LOCATED_KURSK), "case.json", book)
+        verdict = checker.evaluate(book, scenario, file="case.json")
+        json.dumps(verdict.to_dict(), allow_nan=False)  # no Infinity, no NaN in JSON output
+        mutants(book)  # the mutation audit's dates, a day either side of each rule's
+        build_space(SHIPPED, book)  # diff's and lock's classes
+        for args in (
+            ["timeline", "--weapon", "ATACMS", "--territory", "RU-KRS", "--kind", "troops"],
+            ["eval", "-", "--format", "json"],
+        ):
+            result = runner.invoke(
+                cli.app, [*args, "--rules", str(rules)], input=json.dumps(LOCATED_KURSK)
+            )
+            assert result.exit_code in (0, 2), result.stderr
+            assert "Infinity" not in result.stdout and "NaN" not in result.stdout
+
+
+LOCATED_KURSK = {
+    **KURSK,
+    "target": {**KURSK["target"], "location": {"lat": 51.7, "lon": 36.2}},
+    "launch": {"location": {"lat": 50.0, "lon": 36.2}},
+}

@@ -7,16 +7,17 @@ index are never touched, and problems in the committed rules are located as `REF
 from __future__ import annotations
 
 import dataclasses
+import posixpath
 import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from checker.errors import CheckerError, Location
+from checker.errors import CheckerError, Location, Problem
 from checker.model.rulebook import Rulebook
-from checker.read.rulebook import load_rulebook
+from checker.read.rulebook import OUTSIDE, load_rulebook
 
 
 @contextmanager
@@ -52,8 +53,28 @@ def rules_at(ref: str, rules: str | Path) -> Iterator[Path]:
                 f"no rules folder '{relative}' at {ref}" + (f" ({message[-1]})" if message else ""),
             )
         with tarfile.open(archive) as tar:
-            tar.extractall(Path(tmp) / "tree", filter="data")
+            _extract(tar, Path(tmp) / "tree", relative, ref)
         yield Path(tmp) / "tree" / relative
+
+
+def _extract(tar: tarfile.TarFile, into: Path, relative: str, ref: str) -> None:
+    """The archive's files, refusing a link that leads outside the rules folder (located
+    as `REF:path`, its target never read) and whatever else is not plain data."""
+    top = PurePosixPath(relative)
+    problems: list[Problem] = []
+    for member in tar.getmembers():
+        if member.issym() or member.islnk():
+            base = PurePosixPath(member.name).parent if member.issym() else PurePosixPath()
+            target = posixpath.normpath(str(base / member.linkname))
+            if member.linkname.startswith("/") or not PurePosixPath(target).is_relative_to(top):
+                problems.append(Problem(Location(f"{ref}:{member.name}"), OUTSIDE))
+    if problems:
+        raise CheckerError(problems)
+    try:
+        tar.extractall(into, filter="data")
+    except tarfile.FilterError as err:
+        name = getattr(getattr(err, "tarinfo", None), "name", "?")
+        raise CheckerError.at(Location(f"{ref}:{name}"), f"not extracted: {err}") from None
 
 
 def _git(args: list[str], cwd: Path, ref: str) -> str:

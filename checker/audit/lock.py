@@ -17,8 +17,11 @@ from checker.errors import CheckerError, Location
 from checker.evaluation.compile import table_run
 from checker.evaluation.space import build_space, tabulate
 from checker.model.rulebook import Rulebook
+from checker.read.sourcemap import read_text
 
 LOCK_NAME = "policy.lock"
+LOCK_LIMIT = 64 << 20
+"""Largest lock read (the shipped one is a few KiB; a generated rulebook's, a few MiB)."""
 
 
 LOCK_HEADER = (
@@ -88,9 +91,10 @@ def check_lock(book: Rulebook, lock: str | Path | None = None) -> LockCheck:
     if not path.exists():
         return LockCheck(str(path), False, True, (), count)
     try:
-        found = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise CheckerError.at(Location(str(path)), f"cannot read the lock: {err}") from None
+        found = read_text(path, limit=LOCK_LIMIT)  # a regular file only: a FIFO never blocks
+    except CheckerError as err:
+        message = err.problems[0].message
+        raise CheckerError.at(Location(str(path)), f"cannot read the lock: {message}") from None
     diff = tuple(
         line.rstrip("\n")
         for line in difflib.unified_diff(
@@ -108,7 +112,8 @@ def write_lock(book: Rulebook, lock: str | Path | None = None) -> tuple[Path, bo
     """Write the lock; (its path, whether the file changed)."""
     path = lock_path(book, lock)
     text = lock_text(book)
-    old = path.read_text(encoding="utf-8") if path.exists() else None
+    # a FIFO or a device in its place is refused (opening one to write would block)
+    old = read_text(path, limit=LOCK_LIMIT) if path.exists() else None
     if old != text:
         path.write_text(text, encoding="utf-8")
     return path, old != text

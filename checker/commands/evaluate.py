@@ -77,12 +77,8 @@ def _eval_jsonl(
     jobs: int | None,
 ) -> int:
     """Stream one JSON Lines file; the number of bad lines."""
-    from checker.evaluation.jsonl import (
-        STDIN,
-        JsonlEvaluator,
-        evaluate_jsonl,
-        evaluate_jsonl_parallel,
-    )
+    from checker.evaluation.jsonl import STDIN, JsonlEvaluator, evaluate_jsonl
+    from checker.evaluation.parallel import evaluate_jsonl_parallel
     from checker.report.registry import renderer
 
     render = renderer("Verdict", format)

@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
+from typing import Any
 
 from checker.errors import CheckerError, printable
-from checker.report.writer import Writer
+from checker.report.writer import Writer, on_interrupt, whole
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141
@@ -34,11 +37,13 @@ def run(
     `passthrough`: exceptions left to the caller (the Typer app's own exit and abort).
     """
     writer = Writer()
+    previous = _catch_interrupts()
     try:
         try:
             return command(writer)
         finally:
-            _keep_decisions()
+            with whole():
+                _keep_decisions()
     except passthrough:
         raise
     except CheckerError as err:
@@ -62,6 +67,17 @@ def run(
         if debug:
             raise
         return _bug(err)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _catch_interrupts() -> Any:
+    """Ctrl-C as KeyboardInterrupt for the command (never cutting a write in two), from
+    the main thread; the handler it replaces, to restore, or None."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    return signal.signal(signal.SIGINT, on_interrupt)
 
 
 def _keep_decisions() -> None:

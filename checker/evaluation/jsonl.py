@@ -4,18 +4,17 @@ A line that `lines.LineReader` reads plainly goes straight to its class's cached
 template (`memo.Memo.json_parts`), or text or markdown template (`templates.Templates`,
 when the output is not styled); any other line, and every line of styled output, takes
 the plain path of a scenario file, which words its errors at the line.
-`--jobs N` splits a file into byte ranges evaluated by N forked workers, which write their
-output to stdout themselves, in file order.
+`--jobs N` (`checker.evaluation.parallel`) splits a file into byte ranges evaluated by N
+forked workers, which write their output to stdout themselves, in file order.
 """
 
 from __future__ import annotations
 
-import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from checker.errors import CheckerError, Location, Problem
 from checker.model.rulebook import Rulebook
@@ -229,7 +228,7 @@ class _FileSlots:
         self._string = string_slot
         self._scenario_name = scenario_name
         whole, base = string_slot(f"{path}:"), string_slot(scenario_name(None, f"{path}:"))
-        plain = whole == b'"' + f"{path}:".encode() + b'"'
+        plain = whole == b'"' + f"{path}:".encode("utf-8", "backslashreplace") + b'"'
         # For a path JSON writes as is, both are the quoted prefix plus the line number.
         self._file = whole[:-1] if plain else None
         self._base = base[:-1] if plain and base.endswith(b':"') else None
@@ -248,28 +247,63 @@ class _FileSlots:
 def as_json_bytes(verdict: Verdict) -> bytes:
     import json
 
-    return (json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n").encode()
+    return (json.dumps(verdict.to_dict(), ensure_ascii=False) + "\n").encode(
+        "utf-8", "backslashreplace"
+    )
 
 
 def read_blocks(path: str, size: int = 1 << 20) -> Iterator[tuple[bytes, int]]:
     """Whole lines of a file, about `size` bytes at a time, with the first line's number."""
-    handle = sys.stdin.buffer if path == STDIN else Path(path).open("rb")  # noqa: SIM115
+    for block, line, _ in line_blocks(path, size):
+        yield block, line
+
+
+def line_blocks(
+    path: str, size: int, start: int = 0, end: int | None = None, first_line: int = 1
+) -> Iterator[tuple[bytes, int, int]]:
+    """Whole lines of `path` (bytes `start` to `end`), each block with its first line's
+    number and how many bytes of the file it covers.
+
+    Memory stays bounded whatever the input: a line longer than the 1 MiB limit is cut
+    after its first `MAX_BYTES + 1` bytes (enough for its refusal at its line) and the
+    rest of it is skipped as it is read, never held.
+    """
+    from checker.read.sourcemap import MAX_BYTES, open_regular
+
+    handle = sys.stdin.buffer if path == STDIN else open_regular(path)
     try:
-        line, rest = 1, b""
-        while True:
-            data = handle.read(size)
+        if start:
+            handle.seek(start)
+        left = -1 if end is None else end - start
+        line, rest = first_line, b""
+        long: bytes | None = None  # the head of an overlong line, while its rest is skipped
+        skipped = 0
+        while left:
+            data = handle.read(size if left < 0 else min(size, left))
             if not data:
                 break
+            left -= len(data) if left > 0 else 0
+            if long is not None:
+                cut = data.find(b"\n") + 1
+                if cut == 0:
+                    skipped += len(data)
+                    continue
+                yield long + b"\n", line, len(long) + skipped + cut
+                line, long, data = line + 1, None, data[cut:]
             data = rest + data
             cut = data.rfind(b"\n") + 1
             if cut == 0:
                 rest = data
+                if len(rest) > MAX_BYTES:
+                    long, skipped, rest = rest[: MAX_BYTES + 1], len(rest) - MAX_BYTES - 1, b""
                 continue
             block, rest = data[:cut], data[cut:]
-            yield block, line
+            yield block, line, len(block)
             line += block.count(b"\n")
-        if rest:
-            yield rest, line
+        if long is not None:
+            yield long + b"\n", line, len(long) + skipped
+        elif rest:
+            yield rest, line, len(rest)
     finally:
         if handle is not sys.stdin.buffer:
             handle.close()
@@ -278,11 +312,18 @@ def read_blocks(path: str, size: int = 1 << 20) -> Iterator[tuple[bytes, int]]:
 def check_jsonl_path(path: str) -> Problem | None:
     if path == STDIN:
         return None
-    found = Path(path)
-    if not found.exists():
+    try:
+        found = Path(path).stat()
+    except FileNotFoundError:
         return Problem(Location(path), "no such file or folder")
-    if found.is_dir():
+    except (OSError, ValueError) as err:
+        return Problem(Location(path), f"cannot be read: {getattr(err, 'strerror', None) or err}")
+    if stat.S_ISDIR(found.st_mode):
         return Problem(Location(path), "is a folder, not a file")
+    if not stat.S_ISREG(found.st_mode):
+        from checker.read.sourcemap import NOT_REGULAR
+
+        return Problem(Location(path), NOT_REGULAR)
     return None
 
 
@@ -299,11 +340,15 @@ def evaluate_jsonl(
     total = 0 if path == STDIN else Path(path).stat().st_size
     before, done = evaluator.stats.lines, 0
     try:
-        for block, line in read_blocks(path):
+        for block, line, covered in line_blocks(path, 1 << 20):
             yield from evaluator.lines(name, block, line)
-            done += len(block)
+            done += covered
             if progress is not None:
                 progress(done, total)
+    except CheckerError as err:  # replaced by a FIFO or a device since it was checked
+        evaluator.stats.bad += 1
+        yield from err.problems
+        return
     except OSError as err:
         evaluator.stats.bad += 1
         yield Problem(Location(name), f"cannot be read: {err.strerror}")
@@ -311,116 +356,3 @@ def evaluate_jsonl(
     if evaluator.stats.lines == before:
         evaluator.stats.bad += 1
         yield Problem(Location(name), "holds no scenarios (one JSON object per line)")
-
-
-# ---- --jobs N: worker processes, each writing its chunks to stdout in turn
-
-_WORKER: dict[str, Any] = {}
-
-
-def _work(task: tuple[int, int, int, int]) -> tuple[int, int, int]:
-    index, start, end, first_line = task
-    shared = _WORKER
-    evaluator: JsonlEvaluator = shared["evaluator"]
-    before_lines, before_bad = evaluator.stats.lines, evaluator.stats.bad
-    outs: list[bytes] = []
-    errors: list[str] = []
-    try:
-        with Path(shared["path"]).open("rb") as handle:
-            handle.seek(start)
-            block = handle.read(end - start)
-        for item in evaluator.lines(shared["name"], block, first_line):
-            if isinstance(item, bytes):
-                outs.append(item)
-            elif isinstance(item, Problem):
-                errors.append(str(item) + "\n")
-    finally:
-        turn, cond = shared["turn"], shared["cond"]
-        with cond:
-            while turn.value != index:
-                cond.wait()
-            try:
-                _write_all(1, outs)
-                _write_all(2, ["".join(errors).encode()])
-            finally:
-                turn.value += 1
-                cond.notify_all()
-    # What this worker's engine decided goes to the decision table for every later run (a
-    # no-op once the table knows its classes); the parent never sees the workers' memos.
-    evaluator.memo.save()
-    return (
-        evaluator.stats.lines - before_lines,
-        evaluator.stats.bad - before_bad,
-        end - start,
-    )
-
-
-def _write_all(fd: int, chunks: list[bytes]) -> None:
-    """Write every chunk, in order, without joining them first (writev takes up to 1024)."""
-    views = [memoryview(chunk) for chunk in chunks if chunk]
-    start = 0
-    while start < len(views):
-        written = os.writev(fd, views[start : start + 1024])
-        while written:
-            size = len(views[start])
-            if written < size:
-                views[start] = views[start][written:]
-                break
-            written -= size
-            start += 1
-
-
-def _tasks(path: str, size: int) -> Iterator[tuple[int, int, int, int]]:
-    offset = 0
-    for index, (block, line) in enumerate(read_blocks(path, size)):
-        yield index, offset, offset + len(block), line
-        offset += len(block)
-
-
-def evaluate_jsonl_parallel(
-    path: str,
-    evaluator: JsonlEvaluator,
-    jobs: int,
-    progress: Callable[[int, int], None] | None = None,
-) -> Iterator[Problem]:
-    """`evaluate_jsonl` in `jobs` processes that write their output to stdout themselves,
-    in order.
-
-    Only for a regular file and output as bytes (JSON, or text from templates): the
-    workers read their own byte ranges, so neither input nor output passes through this
-    process.
-    """
-    import multiprocessing
-
-    problem = check_jsonl_path(path)
-    if problem is not None:
-        evaluator.stats.bad += 1
-        yield problem
-        return
-    context = multiprocessing.get_context("fork")
-    _WORKER.update(
-        evaluator=evaluator,
-        path=path,
-        name=path,
-        turn=context.Value("q", 0, lock=False),
-        cond=context.Condition(),
-    )
-    total, done = Path(path).stat().st_size, 0
-    lines = 0
-    sys.stdout.flush()
-    sys.stderr.flush()
-    try:
-        with context.Pool(jobs) as pool:
-            for count, bad, size in pool.imap_unordered(_work, _tasks(path, 1 << 18)):
-                lines += count
-                evaluator.stats.lines += count
-                evaluator.stats.bad += bad
-                evaluator.stats.evaluated += count - bad
-                done += size
-                if progress is not None:
-                    progress(done, total)
-    finally:
-        _WORKER.clear()
-    if lines == 0:
-        evaluator.stats.bad += 1
-        yield Problem(Location(path), "holds no scenarios (one JSON object per line)")

@@ -47,6 +47,8 @@ _NO_CONSENT = (None, None)  # outside the consent regime: neither forces nor con
 
 MAX_TEMPLATES = 100_000
 """Rendered templates kept at most; beyond it, new ones are rendered but not kept."""
+MAX_TEMPLATE_BYTES = 24 << 20
+"""And their bytes at most (a verdict's JSON is a few KiB): memory bounded for any input."""
 
 _TAG = uuid.uuid4().hex  # a process-unique marker no rule text or scenario can contain
 SLOTS = ("scenario", "file", "feasibility", "expect", "warnings")
@@ -148,6 +150,7 @@ class Memo:
         self.templates_rendered = False
         """Whether a JSON template was rendered since they were last kept (`templates.py`)."""
         self.savers: list[Callable[[Memo], None]] = []
+        self._template_bytes = 0
         # Classes in keys by their cheap names (a territory's and forces' `key`, a span's
         # index): hashing the dataclasses themselves cost a tenth of a JSON Lines run.
         self._kinds: dict[str, tuple[str, ...]] = {}
@@ -238,7 +241,8 @@ class Memo:
             ).key
         span = self._spans.get(strike.day)
         if span is None:
-            span = self._spans[strike.day] = self.space.spans.index(self.space.span_of(strike.day))
+            span = self.space.spans.index(self.space.span_of(strike.day))
+            _keep(self._spans, strike.day, span)
         operator = strike.operator if strike.operator in self._operators else "*"
         return (strike.weapon, kinds, territory, operator, span)
 
@@ -254,7 +258,8 @@ class Memo:
             return (None, consents)
         forces = self._forces.get(strike.forces)
         if forces is None:
-            forces = self._forces[strike.forces] = self.space.forces_of(strike.forces).key
+            forces = self.space.forces_of(strike.forces).key
+            _keep(self._forces, strike.forces, forces)
         return (forces, consents)
 
     def _forces_read(self, weapon: str, kinds: tuple[str, ...]) -> bool:
@@ -308,8 +313,7 @@ class Memo:
         if found is None:
             feasibility = feasibility_between(self.rulebook, weapon, target, launch)
             found = (_FILLERS["feasibility"](feasibility), _FILLERS["warnings"](feasibility))
-            if len(self._feasibility) < MAX_TEMPLATES:
-                self._feasibility[key] = found
+            _keep(self._feasibility, key, found)
         return found
 
     def json_line(self, strike: Strike, extras: Extras) -> bytes:
@@ -365,8 +369,10 @@ class Memo:
         template = _split(json.dumps(data, ensure_ascii=False) + "\n")
         if template[1::2] != list(_ORDER):  # not to_dict's usual order: fill generically
             template = [_GENERIC, *template]
-        if self._templates < MAX_TEMPLATES:
+        size = sum(map(len, template))
+        if self._templates < MAX_TEMPLATES and self._template_bytes + size <= MAX_TEMPLATE_BYTES:
             self._templates += 1
+            self._template_bytes += size
             self.templates_rendered = True
             keep(self._trees[key], strike, recording._reads, template)
         return template
@@ -408,6 +414,17 @@ def keep(root: _Node, strike: Strike, reads: list[tuple[str, Any]], template: An
     node.template = template
 
 
+MAX_VALUES = 10_000
+"""Values kept at most per per-value cache (days, forces lists); the oldest goes first."""
+
+
+def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep `value` under `key`, the cache bounded (input may hold any number of values)."""
+    if len(cache) >= MAX_VALUES:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
+
 _NEUTRAL = Scenario(date=date.min, weapon="", target=Target("", ""), id=f"\u0000{_TAG}:scenario")
 """A scenario with nothing of its own: no expectation, no locations, its name a slot."""
 
@@ -436,7 +453,8 @@ _PLAIN = re.compile(r'[^\x00-\x1f"\\]*')
 
 
 def _dumps(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode()
+    # a lone surrogate (a file name's undecodable byte) is written as its JSON escape
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def string_slot(value: str | None) -> bytes:
@@ -444,7 +462,7 @@ def string_slot(value: str | None) -> bytes:
     if value is None:
         return b"null"
     if _PLAIN.fullmatch(value):
-        return b'"' + value.encode() + b'"'
+        return b'"' + value.encode("utf-8", "backslashreplace") + b'"'
     return _dumps(value)
 
 

@@ -105,10 +105,13 @@ def nearest_config(start: Path | None = None) -> Config | None:
 
 def _read(path: Path, section: str) -> Config | None:
     """The settings in one file; None for a pyproject.toml without `[tool.checker]`."""
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise CheckerError.at(Location(str(path)), f"cannot read: {err.strerror}") from None
+    from checker.read.sourcemap import MAX_BYTES, read_bytes
+
+    raw = read_bytes(path)  # a regular file only (a FIFO never blocks), at most 1 MiB + 1
+    if len(raw) > MAX_BYTES:
+        raise CheckerError.at(
+            Location(str(path)), f"is larger than the {MAX_BYTES // 1024} KiB limit"
+        )
     if section and not re.search(_MAY_HAVE_TOOL_CHECKER, raw):
         return None  # the common pyproject.toml: no parsing, no tomllib
     try:

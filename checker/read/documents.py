@@ -43,9 +43,23 @@ DayDate = Annotated[
     BeforeValidator(parse_day),
     WithJsonSchema({"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}),
 ]
+RULE_YEARS = (1900, 2999)
+"""The years a rule's date may name: a policy dated outside them cannot be meaningful
+(and the day before 0001-01-01 or after 9999-12-31, which the audits compute, is none)."""
+
+
+def _rule_year(value: Any) -> Any:
+    first = value.first if isinstance(value, PolicyDate) else value
+    low, high = RULE_YEARS
+    if isinstance(first, date) and not low <= first.year <= high:
+        raise ValueError(f"'{value}' is outside the years {low} to {high} a rule's date may name")
+    return value
+
+
+RuleDay = Annotated[DayDate, AfterValidator(_rule_year)]
 PolicyDateField = Annotated[
     PolicyDate,
-    PlainValidator(parse_policy_date),
+    PlainValidator(lambda value: _rule_year(parse_policy_date(value))),
     PlainSerializer(str, return_type=str),  # dumps as written: 2024-05 or 2024-11-17
     WithJsonSchema(
         {
@@ -176,8 +190,8 @@ InForceField = Annotated[InForceDoc, BeforeValidator(_always)]
 
 class RangeDoc(_Strict):
     stated: ShortText = Field(description="the range as the source words it")
-    miles: float = Field(gt=0)
-    km: float = Field(gt=0)
+    miles: float = Field(gt=0, allow_inf_nan=False)
+    km: float = Field(gt=0, allow_inf_nan=False)
 
 
 class WeaponDoc(_Strict):
@@ -267,12 +281,18 @@ class BaselineRuleDoc(_Strict):
 class SourceDoc(_Strict):
     id: RuleId
     title: ShortText
-    published: DayDate
+    published: RuleDay
     attribution: ShortText | None = None
-    document: ShortText | None = Field(
+    document: Annotated[ShortText, AfterValidator(_file_name)] | None = Field(
         default=None, description="path of the source text, relative to the rulebook folder"
     )
     url: ShortText | None = Field(default=None, description="where the source was published")
+
+
+def _file_name(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("a file name cannot hold a NUL character")
+    return value
 
 
 class RulebookHeaderDoc(_Strict):

@@ -31,6 +31,9 @@ T = TypeVar("T")
 CACHE_LIMIT = 100_000
 """Values kept at most per cache; beyond it, new values are checked but not kept."""
 
+MAX_KEPT_LIST = 16
+"""Longest list of codes whose check is kept."""
+
 _Text = Annotated[str, Meta(max_length=4000)]  # model.ShortText
 
 
@@ -220,7 +223,10 @@ class LineReader:
             valid = [c for c in codes if c is not None]
             if len(valid) != len(codes):
                 return None
-            found = _keep(self._code_lists, key, tuple(sorted(set(valid))))
+            found = tuple(sorted(set(valid)))
+            # a long list is checked, not kept, and so are lists beyond a tenth of the limit
+            if len(key) <= MAX_KEPT_LIST and len(self._code_lists) < CACHE_LIMIT // 10:
+                self._code_lists[key] = found
         return found
 
 

@@ -8,6 +8,7 @@ only to read a rulebook afresh, so a cached rulebook costs no pydantic import.
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import replace
 from functools import cache as memoised
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 from checker.errors import CheckerError, Location, Problem
 from checker.model.rulebook import Rulebook
 from checker.read import cache
-from checker.read.sourcemap import Document, parse_yaml, read_text
+from checker.read.sourcemap import NOT_REGULAR, Document, parse_yaml, read_bytes, read_text
 
 if TYPE_CHECKING:
     from checker.read.documents import RuleFile
@@ -126,14 +127,40 @@ def _rule_files(folder: str | Path | None) -> tuple[Path, list[Path]]:
     root = Path(folder) if folder is not None else default_rules_dir()
     if not root.exists():
         raise CheckerError.at(Location(str(root)), "no such rules folder")
-    files = (
-        [root]
-        if root.is_file()
-        else sorted(p for p in root.rglob("*") if p.suffix in RULE_SUFFIXES and p.is_file())
-    )
+    if not root.is_dir():
+        return root.parent, [root]
+    files = sorted(p for p in _folder_files(root) if p.suffix in RULE_SUFFIXES)
     if not files:
         raise CheckerError.at(Location(str(root)), "folder holds no rule files (*.yaml)")
-    return (root if root.is_dir() else root.parent), files
+    return root, files
+
+
+def _folder_files(root: Path) -> list[Path]:
+    """Every file in the rules folder, searched recursively; a link leading outside the
+    folder is refused (its target is never read, nor its text shown), and so is what is
+    not a regular file (a FIFO, a device: nothing ever waits on one)."""
+    inside = root.resolve()
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for path in sorted(root.rglob("*")):
+        try:
+            if path.is_symlink() and not path.resolve().is_relative_to(inside):
+                problems.append(Problem(Location(str(path)), OUTSIDE))
+                continue
+            mode = path.stat().st_mode
+        except (OSError, RuntimeError):  # a dangling link, a loop of links
+            problems.append(Problem(Location(str(path)), "cannot be read: a broken link"))
+            continue
+        if stat.S_ISREG(mode):
+            found.append(path)
+        elif not stat.S_ISDIR(mode) and path.suffix in RULE_SUFFIXES:
+            problems.append(Problem(Location(str(path)), NOT_REGULAR))
+    if problems:
+        raise CheckerError(problems)
+    return found
+
+
+OUTSIDE = "is a link leading outside the rules folder, not read"
 
 
 def _load_checked(base: Path, files: list[Path]) -> Rulebook:
@@ -172,11 +199,13 @@ def _content_key(base: Path, files: list[Path]) -> str:
     and so does the folder itself, resolved: however it is spelled (`rules`, `../rules`,
     an absolute path) it is one entry, whose `root` is set to the spelling on reading."""
     digest = hashlib.sha256(f"checker-rulebook:{base.resolve()}".encode())
-    for path in sorted({*files, *(p for p in base.rglob("*") if p.is_file())}):
+    every = files if files == [base] else _folder_files(base)
+    for path in sorted({*files, *every}):
         try:
-            digest.update(path.relative_to(base).as_posix().encode() + b"\0" + path.read_bytes())
-        except OSError:
-            digest.update(b"unreadable")
+            raw = read_bytes(path)
+        except CheckerError:
+            raw = b"unreadable"
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0" + raw)
     return digest.hexdigest()
 
 

@@ -107,7 +107,10 @@ def scenario_files(paths: list[str | Path]) -> Iterator[Path | Problem]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix in SCENARIO_SUFFIXES)
+            # a folder named *.json is searched, not read; a FIFO or a device is refused
+            found = sorted(
+                p for p in path.rglob("*") if p.suffix in SCENARIO_SUFFIXES and not p.is_dir()
+            )
             if not found:
                 yield Problem(Location(str(path)), "folder holds no scenario files (*.json)")
             yield from found

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import bisect
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from checker.errors import CheckerError, Location, field_path
 
@@ -73,15 +75,43 @@ def read_text(path: Path, display: str | None = None, limit: int = MAX_BYTES) ->
 
 
 def read_bytes(path: Path, display: str | None = None, limit: int = MAX_BYTES) -> bytes:
-    """A file's bytes, at most `limit + 1` of them (one more than any accepted file)."""
+    """A file's bytes, at most `limit + 1` of them (one more than any accepted file).
+
+    Only a regular file is read: a FIFO or a device is refused before it is opened (and
+    opened without blocking, should it become one in between), so nothing ever waits on it.
+    """
     name = display or str(path)
     try:
-        with path.open("rb") as handle:
+        handle = open_regular(path, name)
+        with handle:
             return handle.read(limit + 1)
-    except IsADirectoryError:
-        raise CheckerError.at(Location(name), "is a folder, not a file") from None
     except OSError as err:
         raise CheckerError.at(Location(name), f"cannot be read: {err.strerror}") from None
+    except ValueError:  # an embedded NUL in the name
+        raise CheckerError.at(Location(name), "cannot be read: not a valid file name") from None
+
+
+def open_regular(path: Path | str, display: str | None = None) -> BinaryIO:
+    """`path` opened for reading if it is a regular file; else a located `CheckerError`
+    (a folder, a FIFO, a device). Never blocks: the open itself does not wait for a writer."""
+    name = display or str(path)
+    found = Path(path).stat()
+    if stat.S_ISDIR(found.st_mode):
+        raise CheckerError.at(Location(name), "is a folder, not a file")
+    if not stat.S_ISREG(found.st_mode):
+        raise CheckerError.at(Location(name), NOT_REGULAR)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced since the stat above
+            raise CheckerError.at(Location(name), NOT_REGULAR)
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+NOT_REGULAR = "is not a regular file (a FIFO or a device), not read"
 
 
 def decode(raw: bytes, name: str, limit: int = MAX_BYTES) -> str:
@@ -160,7 +190,45 @@ def parse_json(text: str, file: str, line_offset: int = 0) -> Document:
             where = Location(file, line + line_offset, column, field_path(path))
             raise CheckerError.at(where, message) from None
         raise CheckerError.at(Location(file), f"invalid JSON: {err}") from None
+    if _SURROGATE_ESCAPE.search(text):
+        refuse_surrogates(doc)
     return doc
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def surrogate_problem(value: str) -> str | None:
+    """The message for a string holding a lone surrogate (a `\\ud800` escape, which no
+    encoding can write out), or None for a string of Unicode characters only."""
+    found = _SURROGATE.search(value)
+    if found is None:
+        return None
+    return f"'\\u{ord(found.group()):04x}' is a lone surrogate, not a Unicode character"
+
+
+def refuse_surrogates(doc: Document) -> None:
+    """A located `CheckerError` for the first key or string of `doc` holding a lone
+    surrogate; nothing when there is none."""
+    _refuse_surrogates(doc, doc.data, ())
+
+
+def _refuse_surrogates(doc: Document, value: Any, path: FieldPath) -> None:
+    """Refuse the first key or string that holds a lone surrogate, at its place."""
+    if isinstance(value, str):
+        message = surrogate_problem(value)
+        if message is not None:
+            raise CheckerError.at(doc.locate(path), message)
+    elif isinstance(value, dict):
+        for key, child in value.items():
+            message = surrogate_problem(key)
+            if message is not None:
+                raise CheckerError.at(doc.locate((*path, key)), f"a field name: {message}")
+            _refuse_surrogates(doc, child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            _refuse_surrogates(doc, child, (*path, index))
 
 
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
@@ -389,10 +457,14 @@ def _scalar(node: yaml.Node, path: FieldPath, doc: Document) -> Any:
         raise CheckerError.at(doc.locate(path), "a key must be a plain value")
     if node.tag == _TIMESTAMP:
         return node.value  # dates are parsed by the models, which say what is wrong with them
+    where = Location(
+        doc.file, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path)
+    )
     try:
-        return yaml.constructor.SafeConstructor().construct_object(node)
+        value = yaml.constructor.SafeConstructor().construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError) as err:
-        where = Location(
-            doc.file, node.start_mark.line + 1, node.start_mark.column + 1, field_path(path)
-        )
         raise CheckerError.at(where, f"invalid YAML value: {err}") from None
+    message = surrogate_problem(value) if isinstance(value, str) else None
+    if message is not None:
+        raise CheckerError.at(where, message)
+    return value

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from checker.errors import CheckerError, Problem
 from checker.model.dates import _describe
-from checker.read.sourcemap import Document
+from checker.read.sourcemap import Document, refuse_surrogates
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -28,6 +28,9 @@ def validate_model(model: type[M], doc: Document) -> M:
             key=lambda p: (p.location.line or 0, p.location.column or 0, p.message),
         )
         raise CheckerError(problems) from None
+    except UnicodeEncodeError:  # a lone surrogate, which pydantic cannot take: say where
+        refuse_surrogates(doc)
+        raise
 
 
 def _problem(model: type[BaseModel], doc: Document, error: Any) -> Problem:

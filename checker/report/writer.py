@@ -15,6 +15,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterator
 from typing import IO, Any
 
 from checker.errors import Problem, printable
@@ -32,6 +33,35 @@ def _tolerant(stream: IO[str]) -> IO[str]:
         with contextlib.suppress(ValueError, OSError):
             reconfigure(errors="backslashreplace")
     return stream
+
+
+class _Interrupts:
+    """Ctrl-C while a result is being written is kept until the write is whole."""
+
+    writing = 0
+    pending = False
+
+
+def on_interrupt(signum: int, frame: Any) -> None:
+    """The SIGINT handler while a command runs (`commands.run`): KeyboardInterrupt, but
+    never in the middle of a write, so every line written before it is whole."""
+    if _Interrupts.writing:
+        _Interrupts.pending = True
+        return
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def whole() -> Iterator[None]:
+    """A write not cut by Ctrl-C: a KeyboardInterrupt asked for during it comes after it."""
+    _Interrupts.writing += 1
+    try:
+        yield
+    finally:
+        _Interrupts.writing -= 1
+    if _Interrupts.pending and not _Interrupts.writing:
+        _Interrupts.pending = False
+        raise KeyboardInterrupt
 
 
 class Writer:
@@ -68,10 +98,8 @@ class Writer:
 
     def out_bytes(self, chunk: bytes) -> None:
         """Encoded output (the JSON Lines path), written as it is."""
-        self.stdout.flush()
-        buffer: IO[bytes] = self.stdout.buffer  # type: ignore[attr-defined]
-        buffer.write(chunk)
-        buffer.flush()
+        with whole():
+            _write_fully(self.stdout, chunk)
 
     def err(self, rendered: str | Styled) -> None:
         """A note or warning on stderr (a line, newline included in `rendered`)."""
@@ -79,16 +107,19 @@ class Writer:
 
     def problem(self, problem: Problem) -> None:
         """One located problem, one line on stderr, never styled."""
-        self.stderr.write(f"{problem}\n")
-        self.stderr.flush()
+        with whole():
+            self.stderr.write(f"{problem}\n")
+            self.stderr.flush()
 
     def _write(self, stream: IO[str], rendered: str | Styled, *, escape: bool) -> None:
-        if isinstance(rendered, Styled) and self._styles(stream):
-            self._rich(stream, rendered)
-            return
-        text = str(rendered)
-        stream.write(printable(text, keep="\n") if escape else text)
-        stream.flush()
+        with whole():
+            if isinstance(rendered, Styled) and self._styles(stream):
+                self._rich(stream, rendered)
+                return
+            text = str(rendered)
+            text = printable(text, keep="\n") if escape else text
+            encoding = getattr(stream, "encoding", None) or "utf-8"
+            _write_fully(stream, text.encode(encoding, "backslashreplace"), text)
 
     def _rich(self, stream: IO[str], rendered: Styled) -> None:
         from rich.console import Console
@@ -112,6 +143,30 @@ class Writer:
     def progress(self, label: str) -> Progress | None:
         """A progress bar on stderr, only when stderr is a terminal."""
         return Progress(self.stderr, label) if _is_terminal(self.stderr) else None
+
+
+def _write_fully(stream: IO[str], data: bytes, text: str | None = None) -> None:
+    """Write `data` to the stream's file descriptor, every byte of it, after whatever the
+    stream holds. A signal during a blocking write cuts `write(2)` short, and the buffered
+    writer was seen to drop the rest: the loop here goes on until all is written. A stream
+    without a descriptor (a test's) takes `text`, or `data` through its buffer."""
+    stream.flush()
+    buffer: IO[bytes] | None = getattr(stream, "buffer", None)
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        if text is not None:
+            stream.write(text)
+        elif buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        stream.flush()
+        return
+    if buffer is not None:
+        buffer.flush()
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _is_terminal(stream: IO[str]) -> bool:
