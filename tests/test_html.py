@@ -295,6 +295,10 @@ def test_report_writes_a_file_and_refuses_a_missing_folder(tmp_path: Path) -> No
     assert missing.exit_code == 2 and "no such folder" in missing.stderr
     bad = CliRunner().invoke(app, ["report", case, str(tmp_path / "absent.json")])
     assert bad.exit_code == 2 and "<!DOCTYPE html>" in bad.stdout
+    nothing = tmp_path / "nothing.html"
+    none = CliRunner().invoke(app, ["report", str(tmp_path / "absent.json"), "-o", str(nothing)])
+    assert none.exit_code == 2 and "absent.json" in none.stderr and "wrote" not in none.stderr
+    assert not nothing.exists()  # no input evaluated: no page, not an empty one
 
 
 def test_the_console_script_writes_the_page_the_typer_command_writes() -> None:

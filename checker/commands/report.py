@@ -24,7 +24,8 @@ def report(
     rules: str | None = None,
 ) -> int:
     """Evaluate every path and write the HTML page to `output` (stdout for None or -);
-    2 if any input was bad (its problems on stderr, the page made of the others)."""
+    2 if any input was bad (its problems on stderr, the page made of the others; no page
+    when no input could be evaluated)."""
     from checker.commands.project import rulebook
     from checker.explore.report import build_report
     from checker.report.registry import render
@@ -34,6 +35,8 @@ def report(
         raise CheckerError.at(Location("--output"), f"'{target.parent}': no such folder")
     book = rulebook(rules)
     verdicts, bad = _verdicts(writer, paths, book, reading)
+    if bad and not verdicts:  # nothing to show: no page, rather than an empty one
+        return 2
     page = str(render(build_report(book, verdicts), "html"))
     if target is None:
         writer.out(page, data=True)
