@@ -210,7 +210,8 @@ def store(kind: str, key: str, value: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
             name = handle.name
-            handle.write(_prefix(key) + mac.encode() + _MIDDLE + encoded + b"}")
+            for part in (_prefix(key), mac.encode(), _MIDDLE, encoded, b"}"):
+                handle.write(part)  # in parts: no second copy of a large value
         Path(name).replace(path)
         name = None
         trim(path.parent)
