@@ -93,13 +93,11 @@ class JsonlEvaluator:
             if found is None:
                 item = self._full(path, raw, number)
                 if isinstance(item, tuple):
-                    stats.bad += 1
                     if out:
                         yield b"".join(out)
                         out = []
                     yield from item
                     continue
-                stats.evaluated += 1
                 out.append(as_json_bytes(item))
                 continue
             strike, line = found
@@ -146,12 +144,7 @@ class JsonlEvaluator:
                 if out:
                     yield b"".join(out)
                     out = []
-                if isinstance(item, tuple):
-                    stats.bad += 1
-                    yield from item
-                else:
-                    stats.evaluated += 1
-                    yield item
+                yield from item if isinstance(item, tuple) else (item,)
                 continue
             parts(strike, line.id or f"{base}{number}", out)
             stats.evaluated += 1
@@ -174,12 +167,7 @@ class JsonlEvaluator:
                 yield verdict(found[0], found[1], file=f"{path}:{number}")
                 continue
             item = self._full(path, raw, number)
-            if isinstance(item, tuple):
-                stats.bad += 1
-                yield from item
-            else:
-                stats.evaluated += 1
-                yield item
+            yield from item if isinstance(item, tuple) else (item,)
 
     def _numbered(self, block: bytes, first_line: int) -> Iterator[tuple[int, bytes]]:
         """The scenario lines of `block` with their numbers (blank lines skipped, counted)."""
@@ -191,7 +179,16 @@ class JsonlEvaluator:
                 yield number, raw
 
     def _full(self, path: str, raw: bytes, number: int) -> Verdict | tuple[Problem, ...]:
-        """The plain path for one line: every check of a scenario file, errors located."""
+        """The plain path for one line: every check of a scenario file, errors located;
+        counted as evaluated or bad."""
+        found = self._checked(path, raw, number)
+        if isinstance(found, tuple):
+            self.stats.bad += 1
+        else:
+            self.stats.evaluated += 1
+        return found
+
+    def _checked(self, path: str, raw: bytes, number: int) -> Verdict | tuple[Problem, ...]:
         try:
             text = decode(raw, path)
         except CheckerError as err:  # decode() counts lines from this one
