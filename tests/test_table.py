@@ -22,6 +22,8 @@ from checker.evaluation.explain import assemble
 from checker.evaluation.memo import Extras, Memo, scenario_name
 from checker.evaluation.table import table_key
 from checker.model.rulebook import Rulebook
+from checker.model.scenario import Scenario
+from checker.model.strike import Strike
 from checker.read import cache
 from checker.read.scenario import strike_of
 from checker.report.verdict import as_json
@@ -71,14 +73,19 @@ def test_the_table_path_equals_the_engine_path_on_generated_rulebooks(
         table_path_equals_engine_path(book, data)
 
 
-def test_a_known_class_needs_no_engine_run(own_cache: Path) -> None:
+def _depot_in_kursk() -> tuple[Scenario, Strike]:
+    """An ATACMS strike on a depot in Kursk oblast: a class one engine run per reading decides."""
     data = {
         "date": "2024-11-20",
         "weapon": "ATACMS",
         "target": {"territory": "RU-KRS", "kind": "ammunition_depot"},
     }
     scenario = checker.parse_scenario(json.dumps(data), "t.json", BOOK)
-    strike = strike_of(BOOK, scenario)
+    return scenario, strike_of(BOOK, scenario)
+
+
+def test_a_known_class_needs_no_engine_run(own_cache: Path) -> None:
+    scenario, strike = _depot_in_kursk()
     first = Memo(BOOK)
     verdict = first.verdict(scenario, strike)
     assert first.engine_runs == len(BOOK.readings)
@@ -128,13 +135,7 @@ def test_a_damaged_table_is_ignored(own_cache: Path) -> None:
 def test_a_table_of_another_code_version_is_never_used(
     own_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = {
-        "date": "2024-11-20",
-        "weapon": "ATACMS",
-        "target": {"territory": "RU-KRS", "kind": "ammunition_depot"},
-    }
-    scenario = checker.parse_scenario(json.dumps(data), "t.json", BOOK)
-    strike = strike_of(BOOK, scenario)
+    scenario, strike = _depot_in_kursk()
     first = Memo(BOOK)
     verdict = first.verdict(scenario, strike)
     first.save()
