@@ -330,13 +330,7 @@ class Memo:
 
         `slots` holds the encoded values of `SLOTS`, in that order.
         """
-        key = self.key(strike)
-        node = self._trees.get(key)
-        if node is None:
-            node = self._trees[key] = _Node()
-        template = walk(node, strike).template
-        if template is None:
-            template = self._render(key, strike)
+        template = template_for(self._trees, self.key(strike), strike, self._render)
         if template[0] is not _GENERIC:  # the slots in to_dict's order, once each
             out += (  # type: ignore[arg-type]  # literal runs are bytes in the fast layout
                 template[0],
@@ -376,6 +370,20 @@ class Memo:
             self.templates_rendered = True
             keep(self._trees[key], strike, recording._reads, template)
         return template
+
+
+def template_for(
+    trees: dict[CellKey, _Node],
+    key: CellKey,
+    strike: Strike,
+    render: Callable[[CellKey, Strike], list[bytes | str]],
+) -> list[bytes | str]:
+    """The template of the strike's class kept in `trees`, or `render`'s new one."""
+    node = trees.get(key)
+    if node is None:
+        node = trees[key] = _Node()
+    template = walk(node, strike).template
+    return template if template is not None else render(key, strike)
 
 
 def walk(node: _Node, strike: Strike) -> _Node:

@@ -37,7 +37,7 @@ from checker.evaluation.memo import (
     _Node,
     _Recording,
     keep,
-    walk,
+    template_for,
 )
 from checker.model.strike import Strike
 from checker.model.verdict import Verdict, range_warnings
@@ -64,13 +64,7 @@ class Templates:
 
     def parts(self, strike: Strike, name: str, out: list[bytes]) -> None:
         """Append the rendered verdict of a scenario named `name`, without location lines."""
-        key = self.memo.key(strike)
-        node = self._trees.get(key)
-        if node is None:
-            node = self._trees[key] = _Node()
-        template = walk(node, strike).template
-        if template is None:
-            template = self._render(key, strike)
+        template = template_for(self._trees, self.memo.key(strike), strike, self._render)
         slot = escaped(name)
         for part in template:
             out.append(part if isinstance(part, bytes) else slot)
