@@ -53,6 +53,24 @@ def _plain_argument_help() -> None:
 
 _plain_argument_help()
 
+
+def _plain_value_errors() -> None:
+    """A refused option value in plain words: `'xml' is not one of ...`, without the
+    "Value error, " typer 0.29 keeps from pydantic's message (typer is pinned)."""
+    import typer._coercion
+    import typer._param_types
+
+    worded = typer._coercion.get_error_msg  # type: ignore[attr-defined]
+
+    def message(exc: Any) -> str:
+        return str(worded(exc)).removeprefix("Value error, ")
+
+    for module in (typer._coercion, typer._param_types):
+        setattr(module, "get_error_msg", message)  # noqa: B010  # typer's own name
+
+
+_plain_value_errors()
+
 app = typer.Typer(
     name="checker",
     help="Would this strike have been permitted under the policy as it was reported - and why?",
