@@ -139,6 +139,10 @@ def test_json_templates_kept_for_the_next_run_give_the_same_bytes(
     expected = run(first)
     assert first._templates > 0
     first.save()
+    # kept as shared pieces: a fraction of the rendered bytes
+    rendered = first._template_bytes
+    (kept,) = (tmp_path / "cache").glob("templates-*.json")
+    assert kept.stat().st_size < rendered / 3
     again = Memo(BOOK)
     load_json_templates(again)
     assert run(again) == expected

@@ -82,7 +82,8 @@ class DecisionTable:
         if self._stored is None:
             from checker.read import cache
 
-            found = cache.load(KIND, self.key, dict[str, Any])
+            with cache.long_lived():
+                found = cache.load(KIND, self.key, dict[str, Any])
             ok = (
                 found is not None
                 and isinstance(found.get("traces"), dict)

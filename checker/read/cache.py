@@ -25,6 +25,7 @@ import hmac
 import os
 import stat
 import time
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -76,6 +77,27 @@ def code_version() -> str:
             continue
         digest.update(f"{path.relative_to(here)}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:32]
+
+
+@contextlib.contextmanager
+def long_lived() -> Iterator[None]:
+    """Build data the process keeps to its end (a decision table, templates) with the
+    cycle collector paused, then put it out of the collector's reach (`gc.freeze`).
+
+    Such data is hundreds of thousands of objects made at once: each collection that
+    their making triggers would walk all of them, and so would every later full
+    collection while lines stream by, for data that only reference counting ever frees.
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _path(kind: str, key: str) -> Path | None:
