@@ -1,6 +1,6 @@
 """The `checker` console script: the plainest calls straight to their command.
 
-`checker eval PATH... [--format F]` - the commonest call, and the one whose start-up
+`checker eval PATH... [--format F] [--jobs N]` - the commonest call, and the one whose start-up
 users feel - is recognised here and handed to `checker.commands.evaluate.eval_paths`,
 the very function the Typer command calls, without importing typer. Everything else
 (another option, `-` for stdin, help, completion) goes to the Typer app. No command has
@@ -44,8 +44,8 @@ def _main() -> None:
     from checker.commands.evaluate import eval_paths
     from checker.commands.run import run
 
-    paths, format = request
-    sys.exit(run(lambda writer: eval_paths(writer, paths, format=format)))
+    paths, format, jobs = request
+    sys.exit(run(lambda writer: eval_paths(writer, paths, format=format, jobs=jobs)))
 
 
 def _interrupted(signum: int, frame: object) -> None:
@@ -64,24 +64,30 @@ def without_no_cache(argv: list[str]) -> list[str]:
     return [arg for arg in argv[:end] if arg != "--no-cache"] + argv[end:]
 
 
-def plain_eval(argv: list[str]) -> tuple[list[str], str] | None:
-    """The paths and format of `eval PATH... [--format F]`, or None for anything else."""
+def plain_eval(argv: list[str]) -> tuple[list[str], str, int | None] | None:
+    """The paths, format and jobs of `eval PATH... [--format F] [--jobs N]`, or None for
+    anything else (any other option, a value the app words an error for, a repeat)."""
     if not argv or argv[0] != "eval" or _COMPLETION in os.environ:
         return None
     paths: list[str] = []
     format: str | None = None
+    jobs: int | None = None
     args = iter(argv[1:])
     for arg in args:
-        if arg in ("--format", "-f"):
-            value = next(args, None)
-        elif arg.startswith("--format="):
-            value = arg.removeprefix("--format=")
+        name, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if name in ("--format", "-f", "--jobs", "-j"):
+            found = value if equals else next(args, None)
         elif not arg.startswith("-"):
             paths.append(arg)
             continue
         else:
             return None
-        if format is not None or value not in FORMATS:
-            return None  # a second --format, or a value the app words an error for
-        format = value
-    return (paths, format or "text") if paths else None
+        if name in ("--format", "-f"):
+            if format is not None or found not in FORMATS:
+                return None
+            format = found
+        else:
+            if jobs is not None or found is None or not (found.isascii() and found.isdigit()):
+                return None
+            jobs = int(found)
+    return (paths, format or "text", jobs) if paths else None

@@ -152,17 +152,24 @@ def test_no_cache_is_taken_wherever_it_stands(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_the_invocations_it_answers() -> None:
-    assert entry.plain_eval(["eval", KURSK]) == ([KURSK], "text")
-    assert entry.plain_eval(["eval", KURSK, "-f", "json", KURSK]) == ([KURSK, KURSK], "json")
-    assert entry.plain_eval(["eval", "--format=markdown", KURSK]) == ([KURSK], "markdown")
-    assert entry.plain_eval(["eval", "scenarios/atacms"]) == (["scenarios/atacms"], "text")
+    assert entry.plain_eval(["eval", KURSK]) == ([KURSK], "text", None)
+    assert entry.plain_eval(["eval", KURSK, "-f", "json", KURSK]) == ([KURSK, KURSK], "json", None)
+    assert entry.plain_eval(["eval", "--format=markdown", KURSK]) == ([KURSK], "markdown", None)
+    assert entry.plain_eval(["eval", "scenarios/atacms"]) == (["scenarios/atacms"], "text", None)
+    assert entry.plain_eval(["eval", KURSK, "--jobs", "2"]) == ([KURSK], "text", 2)
+    assert entry.plain_eval(["eval", "-j", "0", KURSK, "-f", "json"]) == ([KURSK], "json", 0)
+    assert entry.plain_eval(["eval", "--jobs=1", KURSK]) == ([KURSK], "text", 1)
 
 
 @pytest.mark.parametrize(
     "args",
     [
         ["eval", KURSK, "--reading", "broad"],
-        ["eval", KURSK, "--jobs", "2"],
+        ["eval", KURSK, "--jobs", "-1"],
+        ["eval", KURSK, "--jobs", "two"],
+        ["eval", KURSK, "--jobs"],
+        ["eval", KURSK, "-j", "1", "--jobs", "2"],
+        ["eval", KURSK, "--jobs", "\u0662"],
         ["--debug", "eval", KURSK],
         ["eval", KURSK, "--format", "yaml"],
         ["eval", KURSK, "--format"],
@@ -186,6 +193,8 @@ def test_any_other_invocation_goes_to_the_typer_app(args: list[str]) -> None:
         ["eval", "scenarios/no-such-file.json"],
         ["eval", "scenarios/atacms"],
         ["eval", KURSK, "scenarios/dates"],
+        ["eval", KURSK, "--jobs", "2"],
+        ["eval", "scenarios/atacms", "-j", "0", "--format", "json"],
     ],
 )
 def test_answered_invocations_end_as_the_typer_app_ends(args: list[str]) -> None:
