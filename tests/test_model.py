@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from checker.errors import CheckerError
 from checker.model.codes import check_country, check_territory
@@ -30,6 +32,14 @@ def test_policy_dates_keep_their_precision() -> None:
     assert parse_policy_date("2024-11-17") == PolicyDate(date(2024, 11, 17))
     with pytest.raises(ValueError, match="not a real month"):
         parse_policy_date("2024-13")
+
+
+@given(st.dates())
+def test_a_month_lasts_to_its_calendar_end(day: date) -> None:
+    import calendar
+
+    month = PolicyDate(day.replace(day=1), "month")
+    assert month.last == day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 @pytest.mark.parametrize(

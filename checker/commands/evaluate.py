@@ -78,7 +78,6 @@ def _eval_jsonl(
 ) -> int:
     """Stream one JSON Lines file; the number of bad lines."""
     from checker.evaluation.jsonl import STDIN, JsonlEvaluator, evaluate_jsonl
-    from checker.evaluation.parallel import evaluate_jsonl_parallel
     from checker.report.registry import renderer
 
     render = renderer("Verdict", format)
@@ -92,6 +91,8 @@ def _eval_jsonl(
     bar = writer.progress(path)
     jobs = auto_jobs(path) if jobs is None else jobs or (os.cpu_count() or 1)
     if jobs > 1 and as_bytes and path != STDIN:
+        from checker.evaluation.parallel import evaluate_jsonl_parallel
+
         for problem in evaluate_jsonl_parallel(path, evaluator, jobs, bar):
             writer.problem(problem)
     else:

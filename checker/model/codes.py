@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 import re
 from functools import cache
 from pathlib import Path
@@ -83,6 +82,8 @@ def check_territory(code: str) -> str:
         return check_country(code)
     check_country(country_of(code))
     if upper not in _subdivisions():
+        import difflib  # only to word a refusal
+
         near = difflib.get_close_matches(upper, sorted(subdivisions_of(country_of(upper))), 3)
         hint = f" (did you mean {', '.join(near)}?)" if near else ""
         raise ValueError(f"'{code}' is not an ISO 3166-2 subdivision code{hint}")

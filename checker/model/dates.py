@@ -6,10 +6,9 @@ Plain values with no pydantic in sight, so the models (`checker.model`) and the 
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Literal
 
 
@@ -39,8 +38,9 @@ class PolicyDate:
         """The last day this date may stand for."""
         if self.precision == "day":
             return self.first
-        days = calendar.monthrange(self.first.year, self.first.month)[1]
-        return self.first.replace(day=days)
+        if self.first.month == 12:
+            return self.first.replace(day=31)
+        return self.first.replace(month=self.first.month + 1, day=1) - timedelta(days=1)
 
     def __str__(self) -> str:
         return self.first.isoformat() if self.precision == "day" else self.first.strftime("%Y-%m")
