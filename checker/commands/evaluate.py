@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.errors import Problem
 from checker.model.rulebook import Rulebook
 from checker.report.writer import Writer
+
+if TYPE_CHECKING:
+    from checker.model.verdict import Verdict
+    from checker.report.registry import Rendered
 
 FORMATS = ("text", "json", "markdown", "html")
 
@@ -28,7 +33,7 @@ def eval_paths(
         return report(writer, paths, reading=reading, rules=rules)
     from checker.commands.project import name_rulebook
     from checker.commands.project import rulebook as find
-    from checker.read.scenario import is_jsonl
+    from checker.read.lines import is_jsonl
 
     rulebook = find(rules)
     name_rulebook(writer, rulebook, format)
@@ -78,9 +83,13 @@ def _eval_jsonl(
 ) -> int:
     """Stream one JSON Lines file; the number of bad lines."""
     from checker.evaluation.jsonl import STDIN, JsonlEvaluator, evaluate_jsonl
-    from checker.report.registry import renderer
 
-    render = renderer("Verdict", format)
+    def render(verdict: Verdict) -> Rendered:
+        # looked up when first needed: JSON from kept templates renders no verdict
+        from checker.report.registry import renderer
+
+        return renderer("Verdict", format)(verdict)
+
     as_bytes = format == "json" or writer.stdout_takes_text_bytes
     evaluator = JsonlEvaluator(
         rulebook,

@@ -25,9 +25,10 @@ def rulebook(rules: str | None) -> Rulebook:
 def name_rulebook(writer: Writer, book: Rulebook, format: str) -> None:
     """Text output opens with the rulebook's folder and digest, unless it is the shipped one."""
     from checker.read.rulebook import is_shipped
-    from checker.report.verdict import rulebook_line
 
     if format == "text" and not is_shipped(book.root):
+        from checker.report.verdict import rulebook_line
+
         writer.out(rulebook_line(book))
 
 

@@ -10,27 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from checker.evaluation.reach import feasibility_of
 from checker.evaluation.reasons import Explainer
 from checker.model import names
+from checker.model.feasibility import range_warnings
 from checker.model.rulebook import Rulebook
 from checker.model.strike import Strike
 from checker.model.trace import Trace
 from checker.model.verdict import (
     Caveat,
-    Feasibility,
     ReadingResult,
     Reason,
     SourceRef,
     Uncertainty,
     Verdict,
-    range_warnings,
 )
 
 if TYPE_CHECKING:
-    from checker.model.rules import Weapon
     from checker.model.scenario import Scenario
 
 
@@ -65,7 +63,7 @@ def assemble(
         reasons = _unique(r for result in results for r in result.reasons)
         summary = f"{overall.capitalize()}: {results[0].why}."
     if after_sources is None:
-        after_sources = strike.day > newest_source(rulebook)
+        after_sources = strike.day > rulebook.newest_source
     caveats = _caveats(rulebook, after_sources, strike)
     sources = _sources(rulebook, rules, [r.reading for r in results])
     name = scenario.id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
@@ -128,15 +126,10 @@ def reading_scope(rulebook: Rulebook, reading: str) -> str | None:
     return None
 
 
-def newest_source(rulebook: Rulebook) -> date:
-    """The publication day of the rulebook's newest source: its date horizon."""
-    return max(source.published for source in rulebook.sources.values())
-
-
 def _caveats(rulebook: Rulebook, after_sources: bool, strike: Strike) -> tuple[Caveat, ...]:
     found = []
     if after_sources:
-        day = names.day(newest_source(rulebook))
+        day = names.day(rulebook.newest_source)
         found.append(
             Caveat(
                 "after-sources",
@@ -206,39 +199,3 @@ def _sources(
                 )
             )
     return _unique(refs)
-
-
-class Located(Protocol):
-    """A WGS84 point: `model.GeoPoint`, or the JSON Lines reader's `lines.Point`."""
-
-    @property
-    def lat(self) -> float: ...
-    @property
-    def lon(self) -> float: ...
-
-
-def feasibility_of(rulebook: Rulebook, scenario: Scenario, strike: Strike) -> Feasibility | None:
-    target = scenario.target.location
-    launch = scenario.launch.location if scenario.launch else None
-    if target is None or launch is None:
-        return None
-    return feasibility_between(rulebook, strike.weapon, target, launch)
-
-
-def feasibility_between(
-    rulebook: Rulebook, weapon_id: str, target: Located, launch: Located
-) -> Feasibility:
-    """Whether the weapon reaches `target` from `launch`, along the WGS84 geodesic."""
-    from geographiclib.geodesic import Geodesic
-
-    line = Geodesic.WGS84.Inverse(launch.lat, launch.lon, target.lat, target.lon)
-    distance = line["s12"] / 1000
-    weapon: Weapon = rulebook.weapon(weapon_id)
-    return Feasibility(
-        distance_km=round(distance, 1),
-        range_km=weapon.range.km,
-        margin_km=round(weapon.range.km - distance, 1),
-        within_range=distance <= weapon.range.km,
-        range_stated=weapon.range.stated,
-        weapon=weapon.name,
-    )

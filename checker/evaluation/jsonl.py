@@ -15,12 +15,13 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from checker.errors import CheckerError, Location, Problem
 from checker.model.rulebook import Rulebook
-from checker.model.verdict import Verdict
-from checker.read.scenario import parse_scenario, strike_of
-from checker.read.sourcemap import decode
+
+if TYPE_CHECKING:
+    from checker.model.verdict import Verdict
 
 STDIN = "-"
 CHUNK_PARTS = 1024
@@ -34,7 +35,7 @@ class JsonlStats:
     bad: int = 0
 
 
-JsonlItem = bytes | Verdict | Problem
+JsonlItem: TypeAlias = "bytes | Verdict | Problem"
 
 
 class JsonlEvaluator:
@@ -77,7 +78,7 @@ class JsonlEvaluator:
             else:
                 yield from self._plain_lines(path, block, first_line)
             return
-        from checker.evaluation.memo import EXPECT_SLOTS, NO_FEASIBILITY, string_slot
+        from checker.evaluation.slots import EXPECT_SLOTS, NO_FEASIBILITY, string_slot
         from checker.read.lines import point
 
         read, json_parts, feasibility = (
@@ -189,6 +190,9 @@ class JsonlEvaluator:
         return found
 
     def _checked(self, path: str, raw: bytes, number: int) -> Verdict | tuple[Problem, ...]:
+        from checker.read.scenario import parse_scenario, strike_of
+        from checker.read.sourcemap import decode
+
         try:
             text = decode(raw, path)
         except CheckerError as err:  # decode() counts lines from this one
@@ -219,7 +223,8 @@ class _FileSlots:
     """The encoded `file` (path:line) and default scenario name of a line of one file."""
 
     def __init__(self, path: str) -> None:
-        from checker.evaluation.memo import scenario_name, string_slot
+        from checker.evaluation.memo import scenario_name
+        from checker.evaluation.slots import string_slot
 
         self._path = path
         self._string = string_slot

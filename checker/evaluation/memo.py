@@ -19,26 +19,32 @@ feasibility) is left as slots in the template and filled per scenario. The prope
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 from checker.errors import CheckerError, Location
-from checker.evaluation.explain import Located, assemble, feasibility_between, newest_source
+from checker.evaluation.slots import dumps, string_slot
 from checker.evaluation.space import Cell, Space, build_space
 from checker.evaluation.table import DecisionTable
-from checker.model.scenario import Scenario, Target
+from checker.model.feasibility import range_warnings
 from checker.model.strike import Strike
-from checker.model.trace import Trace
-from checker.model.verdict import Feasibility, Verdict, range_warnings
 
 if TYPE_CHECKING:
     from checker.engine import Engine
+    from checker.evaluation.reach import Located
+    from checker.model.feasibility import Feasibility
     from checker.model.rulebook import Rulebook
+    from checker.model.scenario import Scenario
+    from checker.model.trace import Trace
+    from checker.model.verdict import Verdict
+
+# The explanation (`evaluation.explain`) and the verdict's types are imported where a
+# verdict is made: a run whose templates are all kept never makes one.
 
 CellKey = tuple[Any, ...]
 """The fields of a `Cell`, as a plain tuple (cheaper to hash than the dataclass)."""
@@ -165,7 +171,7 @@ class Memo:
         self._forces_matter: dict[CellKey, bool] = {}
         self._then = {rule.id: rule.then for rule in rulebook.baseline}
         self._feasibility: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
-        self._newest = newest_source(rulebook)
+        self._newest = rulebook.newest_source
 
     @property
     def engine(self) -> Engine:
@@ -288,6 +294,8 @@ class Memo:
 
     def verdict(self, scenario: Scenario, strike: Strike, *, file: str | None = None) -> Verdict:
         """Exactly `evaluation.evaluate(...)`, with the traces reused from the class."""
+        from checker.evaluation.explain import assemble
+
         key = self.key(strike)
         return assemble(
             self.rulebook,
@@ -311,6 +319,8 @@ class Memo:
         key = (weapon, target.lat, target.lon, launch.lat, launch.lon)
         found = self._feasibility.get(key)
         if found is None:
+            from checker.evaluation.reach import feasibility_between
+
             feasibility = feasibility_between(self.rulebook, weapon, target, launch)
             found = (_FILLERS["feasibility"](feasibility), _FILLERS["warnings"](feasibility))
             _keep(self._feasibility, key, found)
@@ -349,10 +359,12 @@ class Memo:
             out.append(fill(template[1:], slots))
 
     def _render(self, key: CellKey, strike: Strike) -> list[bytes | str]:
+        from checker.evaluation.explain import assemble
+
         recording = _Recording(strike)
         verdict = assemble(
             self.rulebook,
-            _NEUTRAL,
+            neutral_scenario(),
             cast(Strike, recording),
             self.traces(strike, key),
             after_sources=self._after_sources(key),
@@ -433,8 +445,16 @@ def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
     cache[key] = value
 
 
-_NEUTRAL = Scenario(date=date.min, weapon="", target=Target("", ""), id=f"\u0000{_TAG}:scenario")
-"""A scenario with nothing of its own: no expectation, no locations, its name a slot."""
+NAME_SLOT = f"\u0000{_TAG}:scenario"
+"""The name of `neutral_scenario()`: where a template's scenario name goes."""
+
+
+@cache
+def neutral_scenario() -> Scenario:
+    """A scenario with nothing of its own: no expectation, no locations, its name a slot."""
+    from checker.model.scenario import Scenario, Target
+
+    return Scenario(date=date.min, weapon="", target=Target("", ""), id=NAME_SLOT)
 
 
 def _split(text: str) -> list[bytes | str]:
@@ -457,36 +477,13 @@ def scenario_name(scenario_id: str | None, file: str | None) -> str:
     return scenario_id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
 
 
-_PLAIN = re.compile(r'[^\x00-\x1f"\\]*')
-
-
-def _dumps(value: Any) -> bytes:
-    # a lone surrogate (a file name's undecodable byte) is written as its JSON escape
-    return json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace")
-
-
-def string_slot(value: str | None) -> bytes:
-    """json.dumps(value, ensure_ascii=False), encoded; quicker for plain strings."""
-    if value is None:
-        return b"null"
-    if _PLAIN.fullmatch(value):
-        return b'"' + value.encode("utf-8", "backslashreplace") + b'"'
-    return _dumps(value)
-
-
 _FEASIBLE = frozenset(("feasibility", "warnings"))
-NO_FEASIBILITY = (b"null", b"[]")
-"""The feasibility and warnings slots of a strike without both locations."""
-EXPECT_SLOTS: dict[Any, bytes] = {
-    value: string_slot(value) for value in ("permitted", "prohibited", "undetermined", None)
-}
-"""The expect slot of each value a line may hold (UNSET: no `expect` key)."""
 _FILLERS: dict[str, Callable[[Any], bytes]] = {
     "scenario": lambda e: string_slot(e.name),
     "file": lambda e: string_slot(e.file),
     "expect": lambda e: string_slot(e.expect),
-    "feasibility": lambda f: b"null" if f is None else _dumps(f.__dict__.copy()),
-    "warnings": lambda f: _dumps(list(range_warnings(f))),
+    "feasibility": lambda f: b"null" if f is None else dumps(f.__dict__.copy()),
+    "warnings": lambda f: dumps(list(range_warnings(f))),
 }
 _SLOT_INDEX = {slot: index for index, slot in enumerate(SLOTS)}
 

@@ -25,26 +25,28 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from checker.errors import printable
-from checker.evaluation.explain import Located, assemble, feasibility_between
 from checker.evaluation.memo import (
     _GENERIC,
-    _NEUTRAL,
     MAX_TEMPLATES,
+    NAME_SLOT,
     CellKey,
     Memo,
     _Node,
     _Recording,
     keep,
+    neutral_scenario,
     template_for,
 )
 from checker.model.strike import Strike
-from checker.model.verdict import Verdict, range_warnings
 
-Render = Callable[[Verdict], str]
-_NAME = _NEUTRAL.id or ""
+if TYPE_CHECKING:
+    from checker.evaluation.reach import Located
+    from checker.model.verdict import Verdict
+
+Render = Callable[["Verdict"], str]
 
 
 def escaped(text: str) -> bytes:
@@ -73,6 +75,10 @@ class Templates:
     def tail(self, strike: Strike, target: Located, launch: Located) -> bytes | None:
         """What a located strike adds at the end (feasibility, warnings), rendered;
         None if this renderer does not simply append it (then render the verdict whole)."""
+        from checker.evaluation.reach import feasibility_between
+        from checker.model.feasibility import range_warnings
+        from checker.model.verdict import Verdict
+
         weapon = strike.weapon
         key = (weapon, target.lat, target.lon, launch.lat, launch.lon)
         if key in self._tails:
@@ -92,16 +98,18 @@ class Templates:
         return found
 
     def _render(self, key: CellKey, strike: Strike) -> list[bytes | str]:
+        from checker.evaluation.explain import assemble
+
         recording = _Recording(strike)
         verdict = assemble(
             self.memo.rulebook,
-            _NEUTRAL,
+            neutral_scenario(),
             cast(Strike, recording),
             self.memo.traces(strike, key),
             after_sources=self.memo._after_sources(key),
         )
         self._sample = verdict
-        runs = self.render(verdict).split(_NAME)
+        runs = self.render(verdict).split(NAME_SLOT)
         template: list[bytes | str] = [escaped(runs[0])]
         for run in runs[1:]:
             template += ["scenario", escaped(run)]

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from checker.model.rules import (
@@ -37,6 +38,11 @@ class Rulebook:
     sources: dict[str, Source] = field(repr=False)
     fingerprint: str = ""
     _names: dict[str, Weapon] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def newest_source(self) -> date:
+        """The publication day of the rulebook's newest source: its date horizon."""
+        return max(source.published for source in self.sources.values())
 
     @property
     def readings(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import UNSET, Meta, Struct, UnsetType
@@ -22,10 +22,12 @@ from msgspec import UNSET, Meta, Struct, UnsetType
 from checker.model.codes import check_country, check_territory
 from checker.model.dates import parse_day
 from checker.model.rulebook import Rulebook
-from checker.model.scenario import Assume, GeoPoint, Launch, Scenario, Target
 from checker.model.strike import Strike
 from checker.model.terms import TargetKind, Verdict
 from checker.read.sourcemap import MAX_BYTES
+
+if TYPE_CHECKING:
+    from checker.model.scenario import GeoPoint, Scenario
 
 T = TypeVar("T")
 CACHE_LIMIT = 100_000
@@ -35,6 +37,12 @@ MAX_KEPT_LIST = 16
 """Longest list of codes whose check is kept."""
 
 _Text = Annotated[str, Meta(max_length=4000)]  # model.ShortText
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def is_jsonl(path: str) -> bool:
+    """A JSON Lines file (one scenario per line): streamed, never read whole."""
+    return path.endswith(JSONL_SUFFIXES)
 
 
 class Point(Struct, forbid_unknown_fields=True, frozen=True):
@@ -115,11 +123,15 @@ def _text(value: str | UnsetType | None) -> str | None:
 
 
 def _geo(found: Point | UnsetType | None) -> GeoPoint | None:
+    from checker.model.scenario import GeoPoint
+
     return GeoPoint(found.lat, found.lon) if isinstance(found, Point) else None
 
 
 def scenario_of(line: Line, strike: Strike) -> Scenario:
     """The runtime scenario of a line the reader accepted: what the documents path gives."""
+    from checker.model.scenario import Assume, Launch, Scenario, Target
+
     target = line.target
     launch = line.launch if isinstance(line.launch, _Launch) else None
     assume = line.assume if isinstance(line.assume, _Assume) else None

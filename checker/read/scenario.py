@@ -17,19 +17,14 @@ from checker.errors import CheckerError, Location, Problem
 from checker.model.dates import _describe
 from checker.model.scenario import Scenario
 from checker.model.strike import Strike
-from checker.read.lines import LineReader
+from checker.read.lines import JSONL_SUFFIXES, LineReader, is_jsonl
 from checker.read.sourcemap import Document, decode, parse_json, read_text
 
 if TYPE_CHECKING:
     from checker.model.rulebook import Rulebook
 
 SCENARIO_SUFFIXES = (".json",)
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
-
-
-def is_jsonl(path: str) -> bool:
-    """A JSON Lines file (one scenario per line): streamed, never read whole."""
-    return path.endswith(JSONL_SUFFIXES)
+__all__ = ["JSONL_SUFFIXES", "is_jsonl"]  # where the JSON Lines reader defines them
 
 
 # --------------------------------------------------------------------------- scenarios
