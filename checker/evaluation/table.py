@@ -13,8 +13,9 @@ is ignored.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+import msgspec
 
 from checker.model.rulebook import Rulebook, rules_digest
 from checker.model.trace import Consent, Trace
@@ -28,7 +29,8 @@ def table_key(rulebook: Rulebook) -> str:
 
 
 def _text(key: Key) -> str:
-    return json.dumps(key, separators=(",", ":"))
+    """A class's key in the table: its fields as compact JSON (strings as UTF-8)."""
+    return msgspec.json.encode(key).decode()
 
 
 def _consents(items: list[Consent]) -> list[list[Any]]:
@@ -69,12 +71,19 @@ def trace_of(data: dict[str, Any]) -> Trace:
     )
 
 
+class _Consents(msgspec.Struct):
+    """The part of a stored table that says which base classes fall under consent."""
+
+    consent: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
 class DecisionTable:
     """One rulebook's table: read once when first asked, written back with what was learnt."""
 
     def __init__(self, rulebook: Rulebook) -> None:
         self.key = table_key(rulebook)
         self._stored: dict[str, Any] | None = None
+        self._stored_consent: dict[str, Any] | None = None
         self._traces: dict[str, dict[str, Any]] = {}
         self._consent: dict[str, bool] = {}
 
@@ -104,8 +113,21 @@ class DecisionTable:
 
     def consent(self, base: Key) -> bool | None:
         """Whether the base class falls under the consent regime, if the table knows."""
-        found = self._table()["consent"].get(_text(base))
+        if self._stored is not None:
+            found = self._stored["consent"].get(_text(base))
+        else:
+            found = self._consents().get(_text(base))
         return found if isinstance(found, bool) else None
+
+    def _consents(self) -> dict[str, Any]:
+        """The table's consent part alone: a run whose templates are kept reads no trace,
+        so the traces (most of the table) are only skipped over, not built."""
+        if self._stored_consent is None:
+            from checker.read import cache
+
+            found = cache.load(KIND, self.key, _Consents)
+            self._stored_consent = found.consent if found is not None else {}
+        return self._stored_consent
 
     def learn(self, key: Key, traces: dict[str, Trace]) -> None:
         entry = self._traces.setdefault(_text(key), {})
@@ -120,7 +142,8 @@ class DecisionTable:
             return
         from checker.read import cache
 
-        self._stored = None  # another process may have stored more since: merge with that
+        # another process may have stored more since: merge with that
+        self._stored = self._stored_consent = None
         table = self._table()
         for key, entry in self._traces.items():
             known = table["traces"].get(key)

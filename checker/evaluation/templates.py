@@ -20,7 +20,6 @@ code the cache's version covers.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -211,10 +210,7 @@ def load_json_templates(memo: Memo) -> None:
             return
         try:
             pieces = [str(piece).encode() for piece in found["pool"]]
-            trees = {
-                _cell_key(json.loads(key)): _node(tree, pieces)
-                for key, tree in found["trees"].items()
-            }
+            trees = {_cell_key(key): _node(tree, pieces) for key, tree in found["trees"]}
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return
     memo._trees.update(trees)
@@ -244,9 +240,6 @@ def store_json_templates(memo: Memo) -> None:
     memo.templates_rendered = False
     _NEXT_SAVE[id(memo)] = time.monotonic() + 2.0
     pool = _Pool()
-    trees = {
-        json.dumps(key, separators=(",", ":")): _node_data(tree, pool)
-        for key, tree in memo._trees.items()
-    }
+    trees = [[key, _node_data(tree, pool)] for key, tree in memo._trees.items()]
     data = {"pool": list(pool.index), "trees": trees}
     cache.store(TEMPLATES_KIND, _templates_key(memo), data)
