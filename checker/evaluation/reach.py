@@ -6,6 +6,7 @@ located line's feasibility and nothing else of a verdict.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from checker.model.feasibility import Feasibility
@@ -38,10 +39,7 @@ def feasibility_between(
     rulebook: Rulebook, weapon_id: str, target: Located, launch: Located
 ) -> Feasibility:
     """Whether the weapon reaches `target` from `launch`, along the WGS84 geodesic."""
-    from geographiclib.geodesic import Geodesic
-
-    line = Geodesic.WGS84.Inverse(launch.lat, launch.lon, target.lat, target.lon)
-    distance = line["s12"] / 1000
+    distance = distance_km(launch.lat, launch.lon, target.lat, target.lon)
     weapon: Weapon = rulebook.weapon(weapon_id)
     return Feasibility(
         distance_km=round(distance, 1),
@@ -51,3 +49,13 @@ def feasibility_between(
         range_stated=weapon.range.stated,
         weapon=weapon.name,
     )
+
+
+@lru_cache(maxsize=10_000)
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The WGS84 geodesic distance between two points, in km (a few points recur: launch
+    areas and known sites; each pair is computed once, whichever weapon is fired)."""
+    from geographiclib.geodesic import Geodesic
+
+    line = Geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2)
+    return float(line["s12"]) / 1000
