@@ -242,6 +242,7 @@ def _serve(
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     parents.close()  # the parent's end of this pipe, and nothing else of it, in this process
+    _steady_heap()
     while True:
         try:
             message = conn.recv_bytes()
@@ -266,6 +267,29 @@ def _serve(
             conn.send_bytes(json.dumps(reply).encode())
         if "counts" not in reply:
             return
+
+
+HEAP_KEPT = 64 << 20
+"""Freed memory a worker keeps for its next task rather than returning it to the system."""
+
+
+def _steady_heap() -> None:
+    """Keep a worker's task buffers in its heap (glibc's malloc; elsewhere, nothing to do).
+
+    A worker holds a task's output (a few MB) until its turn to write, then frees it. With
+    glibc's default thresholds, buffers that size are mapped and unmapped, or the heap is
+    trimmed, at every task, and the next task faults every page in again (half a million
+    page faults for 1M lines, a quarter of the run). Buffers below `HEAP_KEPT` come from
+    the heap instead, and up to that much freed memory stays for the next task.
+    """
+    try:
+        import ctypes
+
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt(-3, HEAP_KEPT // 2)  # M_MMAP_THRESHOLD
+    mallopt(-1, HEAP_KEPT)  # M_TRIM_THRESHOLD
 
 
 def _work(task: list[int], shared: _Shared, evaluator: JsonlEvaluator, path: str) -> list[int]:
