@@ -120,8 +120,8 @@ def _eval_jsonl(
     return evaluator.stats.bad
 
 
-PARALLEL_FROM_BYTES = 32 << 20
-"""A JSON Lines file at least this large (about 200k lines) is split among the cores by
+PARALLEL_FROM_BYTES = 4 << 20
+"""A JSON Lines file at least this large (about 25k lines) is split among the cores by
 default: below it, starting workers costs more than they save."""
 
 
