@@ -148,6 +148,22 @@ def test_json_templates_kept_for_the_next_run_give_the_same_bytes(
     assert run(again) == expected
     assert again._templates == 0 and again.engine_runs == 0  # nothing rendered or decided
 
+    # Workers each keep what they rendered, merged with what the others kept: after a run
+    # split among workers, the next run renders nothing either.
+    import subprocess
+
+    monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path / "workers"))
+    bigger = tmp_path / "bigger.jsonl"
+    write_jsonl(bigger, 6000, seed=random.Random(4).randrange(1000))
+    command = [sys.executable, "-m", "checker", "eval", str(bigger), "--format", "json"]
+    done = subprocess.run([*command, "--jobs", "2"], capture_output=True, check=False)
+    assert done.returncode == 0 and done.stdout
+    path = bigger
+    after = Memo(BOOK)
+    load_json_templates(after)
+    assert run(after) == done.stdout
+    assert after._templates == 0 and after.engine_runs == 0
+
 
 @pytest.mark.parametrize("format", FORMATS)
 def test_text_from_workers_equals_one_process_and_the_renderer(tmp_path: Path, format: str) -> None:

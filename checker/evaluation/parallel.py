@@ -183,10 +183,12 @@ class _Crew:
         with _interrupt_deferred():
             if abort:
                 self.shared.stop.value = 1
-            for _, conn in self.workers:
+            deadline = time.monotonic() + (STOP_GRACE if abort else 10.0)
+            for process, conn in self.workers:
                 with contextlib.suppress(OSError):
                     conn.send_bytes(b"")  # quit when idle
-            deadline = time.monotonic() + (STOP_GRACE if abort else 10.0)
+                if not abort:  # one at a time: each keeps what it learnt, merged with the last
+                    process.join(max(0.0, deadline - time.monotonic()))
             for process, _ in self.workers:
                 process.join(max(0.0, deadline - time.monotonic()))
             for process, _ in self.workers:
@@ -248,6 +250,11 @@ def _serve(
             message = conn.recv_bytes()
         except (EOFError, OSError):
             return
+        if not message and not shared.stop.value:
+            # All done: what this worker's engine decided and rendered is kept for every
+            # later run (the parent never sees the workers' memos). The parent ends the
+            # workers one at a time, so each merges with what the last one kept.
+            evaluator.memo.save()
         if not message or shared.stop.value:
             return
         reply: dict[str, Any]
@@ -307,9 +314,6 @@ def _work(task: list[int], shared: _Shared, evaluator: JsonlEvaluator, path: str
     _write_all(1, outs, shared)
     _write_all(2, ["".join(errors).encode()], shared)
     shared.pass_turn()
-    # What this worker's engine decided goes to the decision table for every later run (a
-    # no-op once the table knows its classes); the parent never sees the workers' memos.
-    evaluator.memo.save()
     return [evaluator.stats.lines - before_lines, evaluator.stats.bad - before_bad, end - start]
 
 

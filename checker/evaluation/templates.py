@@ -200,20 +200,25 @@ def load_json_templates(memo: Memo) -> None:
     """Read the JSON templates an earlier run kept for these rules, code and readings
     (anything unreadable is ignored: they are rendered afresh), and keep the memo's
     templates whenever it saves its decision table."""
-    from checker.read import cache
-
     if store_json_templates not in memo.savers:
         memo.savers.append(store_json_templates)
+    if not memo._trees:
+        memo._trees.update(_kept_trees(memo))
+
+
+def _kept_trees(memo: Memo) -> dict[CellKey, _Node]:
+    """The templates kept for the memo's rules, code and readings; none if unreadable."""
+    from checker.read import cache
+
     with cache.long_lived():
         found = cache.load(TEMPLATES_KIND, _templates_key(memo), dict[str, Any])
-        if not found or memo._trees:
-            return
+        if not found:
+            return {}
         try:
             pieces = [str(piece).encode() for piece in found["pool"]]
-            trees = {_cell_key(key): _node(tree, pieces) for key, tree in found["trees"]}
+            return {_cell_key(key): _node(tree, pieces) for key, tree in found["trees"]}
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
-            return
-    memo._trees.update(trees)
+            return {}
 
 
 def _cell_key(key: list[Any]) -> CellKey:
@@ -221,25 +226,42 @@ def _cell_key(key: list[Any]) -> CellKey:
     return tuple(tuple(part) if isinstance(part, list) else part for part in key)
 
 
-_NEXT_SAVE: dict[int, float] = {}
-"""When each memo (by id) may next write its templates."""
-
-
 def store_json_templates(memo: Memo) -> None:
-    """Keep the memo's JSON templates for the next run (best effort, as the table): when
-    new ones were rendered, at most every few seconds (a worker saves after each part of
-    a file, and the whole set is written each time)."""
-    import time
-
+    """Keep the memo's JSON templates for the next run (best effort, as the table), when
+    new ones were rendered. Classes and branches kept by another process (the other
+    workers of a run) and not met here are kept too."""
     from checker.read import cache
 
-    if not memo.templates_rendered or time.monotonic() < _NEXT_SAVE.get(id(memo), 0.0):
-        return
-    if cache.cache_dir() is None:  # --no-cache: nothing to keep them in
+    if not memo.templates_rendered or cache.cache_dir() is None:  # (--no-cache)
         return
     memo.templates_rendered = False
-    _NEXT_SAVE[id(memo)] = time.monotonic() + 2.0
+    others = {}
+    for key, tree in _kept_trees(memo).items():
+        if key in memo._trees:
+            _merge(memo._trees[key], tree)
+        else:
+            others[key] = tree  # kept, not taken into this process's memory
     pool = _Pool()
-    trees = [[key, _node_data(tree, pool)] for key, tree in memo._trees.items()]
+    trees = [[key, _node_data(tree, pool)] for key, tree in [*memo._trees.items(), *others.items()]]
     data = {"pool": list(pool.index), "trees": trees}
     cache.store(TEMPLATES_KIND, _templates_key(memo), data)
+
+
+def _merge(into: _Node, other: _Node) -> None:
+    """Add to a class's tree the branches another process rendered for the same class
+    (both rendered by the same code: where both have a template, they are the same)."""
+    if into.template is None:
+        into.template = other.template
+    if into.field is None and not into.children:
+        into.field = other.field
+    if other.field != into.field:
+        return  # read in another order (`keep` keeps such a rendering nowhere either)
+    for value, child in other.children.items():
+        mine = into.children.get(value)
+        if mine is None:
+            into.children[value] = child
+        else:
+            _merge(mine, child)
+    if into.wild is None and other.wild is not None:
+        value = next(v for v, c in other.children.items() if c is other.wild)
+        into.wild = into.children[value]
