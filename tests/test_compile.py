@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 import checker
 from checker import cli
-from checker.commands.evaluate import PARALLEL_FROM_BYTES, auto_jobs
+from checker.commands.evaluate import PARALLEL_COLD_FROM_BYTES, PARALLEL_FROM_BYTES, auto_jobs
 from checker.evaluation.compile import compile_table, table_columns
 from checker.evaluation.memo import Memo
 from checker.read.scenario import strike_of
@@ -62,8 +62,10 @@ def test_compile_twice_decides_nothing_the_second_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CHECKER_CACHE_DIR", str(tmp_path))
+    assert not Memo(BOOK).table.kept()
     first = runner.invoke(cli.app, ["compile", "--rules", str(RULES)])
     assert first.exit_code == 0, first.output
+    assert Memo(BOOK).table.kept()
     classes = first.stdout.split()[0]
     assert (
         first.stdout
@@ -96,6 +98,13 @@ def test_jobs_default_by_input_size(tmp_path: Path) -> None:
     assert auto_jobs(str(large), cores=1) == 1
     assert auto_jobs("-", cores=8) == 1  # stdin: its size is unknown
     assert auto_jobs(str(tmp_path / "missing.jsonl"), cores=8) == 1
+    # no decision table kept yet: the engine's work is shared from a smaller file
+    middling = tmp_path / "middling.jsonl"
+    with middling.open("wb") as handle:
+        handle.truncate(PARALLEL_COLD_FROM_BYTES)
+    assert auto_jobs(str(middling), cores=8) == 1
+    assert auto_jobs(str(middling), cores=8, table_kept=False) == 8
+    assert auto_jobs(str(small), cores=8, table_kept=False) == 1
 
 
 def test_table_exports_every_class_as_csv_and_jsonl(

@@ -33,7 +33,8 @@ def eval_command(
             min=0,
             show_default=False,
             help="Worker processes for JSON Lines files; 0: one per core. "
-            "Default: 1 for a file under 4 MiB (about 25k lines), one per core from there.",
+            "Default: 1 for a file under 4 MiB (about 25k lines), one per core from there "
+            "(from 512 KiB while no decision table is kept for the rules).",
         ),
     ] = None,
 ) -> None:

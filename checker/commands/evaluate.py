@@ -98,7 +98,9 @@ def _eval_jsonl(
         render=(lambda v: str(render(v))) if as_bytes else None,
     )
     bar = writer.progress(path)
-    jobs = auto_jobs(path) if jobs is None else jobs or (os.cpu_count() or 1)
+    if jobs is None:
+        jobs = auto_jobs(path, table_kept=evaluator.memo.table.kept())
+    jobs = jobs or (os.cpu_count() or 1)
     if jobs > 1 and as_bytes and path != STDIN:
         from checker.evaluation.parallel import evaluate_jsonl_parallel
 
@@ -123,9 +125,13 @@ def _eval_jsonl(
 PARALLEL_FROM_BYTES = 4 << 20
 """A JSON Lines file at least this large (about 25k lines) is split among the cores by
 default: below it, starting workers costs more than they save."""
+PARALLEL_COLD_FROM_BYTES = 512 << 10
+"""The same while no decision table is kept for the rules (their first run, or the cache
+off): the engine then decides each class met, and workers share that work from a file of
+about 3k lines (two parts of `parallel.TASK_BYTES`)."""
 
 
-def auto_jobs(path: str, cores: int | None = None) -> int:
+def auto_jobs(path: str, cores: int | None = None, *, table_kept: bool = True) -> int:
     """The default `--jobs` for one JSON Lines file: 1 for a small file (or stdin), one
     worker per core for a large one (decided by its size: a stat, not a read)."""
     cores = cores if cores is not None else (os.cpu_count() or 1)
@@ -133,4 +139,4 @@ def auto_jobs(path: str, cores: int | None = None) -> int:
         size = Path(path).stat().st_size if path != "-" else 0
     except OSError:
         return 1
-    return cores if size >= PARALLEL_FROM_BYTES else 1
+    return cores if size >= (PARALLEL_FROM_BYTES if table_kept else PARALLEL_COLD_FROM_BYTES) else 1

@@ -101,6 +101,12 @@ class DecisionTable:
             self._stored = found if ok and found is not None else {"traces": {}, "consent": {}}
         return self._stored
 
+    def kept(self) -> bool:
+        """Whether a table is kept for these rules and code (a stat, not a read)."""
+        from checker.read import cache
+
+        return cache.exists(KIND, self.key)
+
     def traces(self, key: Key, readings: tuple[str, ...]) -> dict[str, Trace] | None:
         """The class's trace under each reading, if the table holds them all."""
         found = self._table()["traces"].get(_text(key))

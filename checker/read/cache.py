@@ -168,6 +168,12 @@ _MIDDLE = b'","value":'
 # --------------------------------------------------------------------------- entries
 
 
+def exists(kind: str, key: str) -> bool:
+    """Whether an entry is stored under (kind, key), readable or not (a stat)."""
+    path = _path(kind, key)
+    return path is not None and path.is_file()
+
+
 def load(kind: str, key: str, type: type[T]) -> T | None:
     """The value stored under (kind, key) by this code, or None: build it afresh.
 
