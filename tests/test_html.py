@@ -309,10 +309,10 @@ def test_the_console_script_writes_the_page_the_typer_command_writes() -> None:
     code, out, err = command(*args)
     assert code == 0 and err == ""
     assert out == (GOLDEN / "report-khalino.html").read_text(encoding="utf-8")
-    assert entry_reads(["eval", "x.json", "--format", "html"]) == (["x.json"], "html")
+    assert entry_reads(["eval", "x.json", "--format", "html"]) == (["x.json"], "html", None)
 
 
-def entry_reads(argv: list[str]) -> tuple[list[str], str] | None:
+def entry_reads(argv: list[str]) -> tuple[list[str], str, int | None] | None:
     from checker import entry
 
     return entry.plain_eval(argv)
