@@ -163,9 +163,8 @@ class LineReader:
         self._days: dict[str, date] = {}
         self._countries: dict[str, str] = {}
         self._territories: dict[str, str] = {}
-        self._weapons: dict[str, str] = {}
+        self._weapons: dict[str, tuple[str, bool]] = {}
         self._code_lists: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._launchers: dict[str, bool] = {}
 
     def read(self, raw: bytes) -> tuple[Strike, Line] | None:
         """The line's strike and its decoded shape, or None: take the full path."""
@@ -176,36 +175,33 @@ class LineReader:
         except (msgspec.DecodeError, UnicodeDecodeError):
             return None
         # Each cache holds only valid values: a miss checks the value (None when invalid).
+        # (Run for every line of a JSON Lines file: `x.__class__ is list` for isinstance,
+        # one cache for a weapon name's id and launcher.)
         day = self._days.get(line.date) or self._day(line.date)
         weapon = self._weapons.get(line.weapon) or self._weapon(line.weapon)
-        operator = (
-            "UA"
-            if line.operator is UNSET
-            else self._countries.get(line.operator) or self._country(line.operator)
-        )
+        named = line.operator
+        operator = "UA" if named is UNSET else self._countries.get(named) or self._country(named)
         target = line.target
         territory = self._territories.get(target.territory) or self._territory(target.territory)
         if day is None or weapon is None or operator is None or territory is None:
             return None
         forces: tuple[str, ...] | None = None
-        if isinstance(target.forces, list):
+        if target.forces.__class__ is list:
             forces = self._codes(target.forces)
             if forces is None:
                 return None
         consents: tuple[str, ...] = ()
-        if isinstance(line.assume, _Assume) and isinstance(line.assume.consent, list):
-            found = self._codes(line.assume.consent)
+        assume = line.assume
+        if assume.__class__ is _Assume and assume.consent.__class__ is list:
+            found = self._codes(assume.consent)
             if found is None:
                 return None
             consents = found
         if has_duplicate_keys(raw, keys_of(line)):
             return None
-        launcher = self._launchers.get(line.weapon)
-        if launcher is None:
-            named = self.rulebook.weapon_named(line.weapon)
-            launcher = named is not None and self.rulebook.launcher_named(named, line.weapon)
-            _keep(self._launchers, line.weapon, launcher)
-        strike = Strike(weapon, target.kind, territory, operator, day, forces, consents, launcher)
+        strike = _strike(
+            Strike, (weapon[0], target.kind, territory, operator, day, forces, consents, weapon[1])
+        )
         return strike, line
 
     def scenario(self, raw: bytes) -> tuple[Scenario, Strike] | None:
@@ -222,9 +218,12 @@ class LineReader:
     def _territory(self, value: str) -> str | None:
         return _valid(self._territories, value, check_territory)
 
-    def _weapon(self, value: str) -> str | None:
+    def _weapon(self, value: str) -> tuple[str, bool] | None:
+        """The weapon's catalogue id, and whether it was named by a launcher name."""
         weapon = self.rulebook.weapon_named(value)
-        return None if weapon is None else _keep(self._weapons, value, weapon.id)
+        if weapon is None:
+            return None
+        return _keep(self._weapons, value, (weapon.id, self.rulebook.launcher_named(weapon, value)))
 
     def _codes(self, value: list[str]) -> tuple[str, ...] | None:
         """Country codes as the model keeps them (sorted, once each), or None if one is bad."""
@@ -240,6 +239,10 @@ class LineReader:
             if len(key) <= MAX_KEPT_LIST and len(self._code_lists) < CACHE_LIMIT // 10:
                 self._code_lists[key] = found
         return found
+
+
+_strike = tuple.__new__
+"""A Strike from its fields' tuple, without the named tuple's own `__new__` (per line)."""
 
 
 def _valid(cache: dict[str, T], value: str, check: Callable[[str], T]) -> T | None:
