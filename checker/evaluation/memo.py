@@ -220,53 +220,56 @@ class Memo:
         consent = self._consent.get(base)
         if consent is None:
             consent = self.table.consent(base)
-        if consent is None:
-            traces = self._run(strike)
-            consent = self._consent[base] = any(
-                trace.regime is not None and self._then.get(trace.regime) == "consent"
-                for trace in traces.values()
-            )
-            self.table.learn_consent(base, consent)
-            key = base + self._consent_part(strike) if consent else base + _NO_CONSENT
-            if key not in self._traces:
-                self._traces[key] = traces
-                self.table.learn(key, traces)
-            return key
-        self._consent[base] = consent
+            if consent is None:
+                return self._first_of_base(base, strike)
+            self._consent[base] = consent
         return base + self._consent_part(strike) if consent else base + _NO_CONSENT
+
+    def _first_of_base(self, base: CellKey, strike: Strike) -> CellKey:
+        """`key` for a base class met for the first time: its first engine run says
+        whether it falls under the consent regime."""
+        traces = self._run(strike)
+        consent = self._consent[base] = any(
+            trace.regime is not None and self._then.get(trace.regime) == "consent"
+            for trace in traces.values()
+        )
+        self.table.learn_consent(base, consent)
+        key = base + self._consent_part(strike) if consent else base + _NO_CONSENT
+        if key not in self._traces:
+            self._traces[key] = traces
+            self.table.learn(key, traces)
+        return key
 
     def _base(self, strike: Strike) -> CellKey:
         """The class's weapon, kinds, territory, operator and dates (what every rule reads)."""
-        kinds = self._kinds.get(strike.kind)
+        weapon, kind, territory, operator, day = strike[:5]  # (per line: no attribute reads)
+        kinds = self._kinds.get(kind)
         if kinds is None:
-            kinds = self._kinds[strike.kind] = self.space.kinds_of(strike.kind)
-        territory = self._territories.get(strike.territory)
-        if territory is None:
-            territory = self._territories[strike.territory] = self.space.territory_of(
-                strike.territory
-            ).key
-        span = self._spans.get(strike.day)
+            kinds = self._kinds[kind] = self.space.kinds_of(kind)
+        named = self._territories.get(territory)
+        if named is None:
+            named = self._territories[territory] = self.space.territory_of(territory).key
+        span = self._spans.get(day)
         if span is None:
-            span = self.space.spans.index(self.space.span_of(strike.day))
-            _keep(self._spans, strike.day, span)
-        operator = strike.operator if strike.operator in self._operators else "*"
-        return (strike.weapon, kinds, territory, operator, span)
+            span = self.space.spans.index(self.space.span_of(day))
+            _keep(self._spans, day, span)
+        return (weapon, kinds, named, operator if operator in self._operators else "*", span)
 
     def _consent_part(self, strike: Strike, *, every_field: bool = False) -> CellKey:
         """The class's forces and assumed consents; forces None where no grant reads them
         for the weapon and kind (unless `every_field`: the full cell keeps them)."""
-        weapon = strike.weapon
+        weapon, kind, _, _, _, forces, assumed = strike[:7]
         required = self._required.get(weapon)
         if required is None:
             required = self._required[weapon] = self.space.required_states(weapon)
-        consents = tuple(s for s in required if s in strike.consents) if strike.consents else ()
-        if not (every_field or self._forces_read(weapon, self._kinds[strike.kind])):
+        consents = tuple(s for s in required if s in assumed) if assumed else ()
+        if not (every_field or self._forces_read(weapon, self._kinds[kind])):
             return (None, consents)
-        forces = self._forces.get(strike.forces)
-        if forces is None:
-            forces = self.space.forces_of(strike.forces).key
-            _keep(self._forces, strike.forces, forces)
-        return (forces, consents)
+        found = self._forces.get(forces)
+        if found is None:
+            found = self.space.forces_of(forces).key
+            _keep(self._forces, forces, found)
+        return (found, consents)
 
     def _forces_read(self, weapon: str, kinds: tuple[str, ...]) -> bool:
         found = self._forces_matter.get((weapon, kinds))
