@@ -79,7 +79,7 @@ class JsonlEvaluator:
                 yield from self._plain_lines(path, block, first_line)
             return
         from checker.evaluation.slots import EXPECT_SLOTS, NO_FEASIBILITY, string_slot
-        from checker.read.lines import point
+        from checker.read.lines import Point
 
         read, json_parts, feasibility = (
             self.reader.read,
@@ -88,7 +88,8 @@ class JsonlEvaluator:
         )
         stats = self.stats
         out: list[bytes] = []
-        file_slot = _FileSlots(path)
+        slots = _FileSlots(path)
+        file_slot, name_slot = slots.file, slots.name
         for number, raw in self._numbered(block, first_line):
             found = read(raw)
             if found is None:
@@ -103,13 +104,13 @@ class JsonlEvaluator:
                 continue
             strike, line = found
             file = file_slot(number)
-            name = string_slot(line.id) if line.id else file_slot.name(number)
-            target_at = point(line.target.location)
-            launch_at = point(line.launch.location) if line.launch else None
-            if target_at is not None and launch_at is not None:
-                feasible, warnings = feasibility(strike.weapon, target_at, launch_at)
-            else:
-                feasible, warnings = NO_FEASIBILITY
+            name = string_slot(line.id) if line.id else name_slot(number)
+            feasible, warnings = NO_FEASIBILITY
+            target_at = line.target.location
+            if target_at.__class__ is Point and line.launch:  # both points: its feasibility
+                launch_at = line.launch.location
+                if launch_at.__class__ is Point:
+                    feasible, warnings = feasibility(strike.weapon, target_at, launch_at)
             expect = EXPECT_SLOTS.get(line.expect, b"null")
             json_parts(strike, (name, file, feasible, expect, warnings), out)
             stats.evaluated += 1
@@ -235,7 +236,7 @@ class _FileSlots:
         self._file = whole[:-1] if plain else None
         self._base = base[:-1] if plain and base.endswith(b':"') else None
 
-    def __call__(self, number: int) -> bytes:
+    def file(self, number: int) -> bytes:
         if self._file is not None:
             return self._file + str(number).encode() + b'"'
         return self._string(f"{self._path}:{number}")
