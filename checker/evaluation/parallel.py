@@ -254,7 +254,8 @@ def _serve(
             # All done: what this worker's engine decided and rendered is kept for every
             # later run (the parent never sees the workers' memos). The parent ends the
             # workers one at a time, so each merges with what the last one kept.
-            evaluator.memo.save()
+            with contextlib.suppress(OSError):  # best effort, as `commands.run` keeps them
+                evaluator.memo.save()
         if not message or shared.stop.value:
             return
         reply: dict[str, Any]
