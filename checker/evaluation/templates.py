@@ -14,7 +14,9 @@ checks the result byte-identical to the renderer's own output on generated scena
 The JSON templates (`memo.Memo.json_parts`) are also kept in the data-only cache beside
 the decision table, keyed by the rules' digest, the readings and the code version
 (`load_json_templates`, `store_json_templates`): a later JSON Lines run renders nothing
-an earlier one rendered. Text templates are not kept: their renderers are outside the
+an earlier one rendered. They are kept as shared pieces (`_PIECE`), and what a process
+keeps is merged with what others kept (`_merge`: the workers of one run each met other
+strikes of a class). Text templates are not kept: their renderers are outside the
 code the cache's version covers.
 """
 
