@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,6 +98,11 @@ def _eval_jsonl(
         json_out=format == "json",
         render=(lambda v: str(render(v))) if as_bytes else None,
     )
+    # What the run keeps to its end (rulebook, table, templates) is out of the cycle
+    # collector's reach from here: every full collection while lines stream by would walk
+    # it again, and forked workers would copy its pages. (A process-wide step, so it is
+    # taken here, by the command, never by the library.)
+    gc.freeze()
     bar = writer.progress(path)
     if jobs is None:
         jobs = auto_jobs(path, table_kept=evaluator.memo.table.kept())

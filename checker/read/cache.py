@@ -81,12 +81,11 @@ def code_version() -> str:
 
 @contextlib.contextmanager
 def long_lived() -> Iterator[None]:
-    """Build data the process keeps to its end (a decision table, templates) with the
-    cycle collector paused, then put it out of the collector's reach (`gc.freeze`).
+    """Build long-lived data (a decision table, templates) with the cycle collector paused.
 
-    Such data is hundreds of thousands of objects made at once: each collection that
-    their making triggers would walk all of them, and so would every later full
-    collection while lines stream by, for data that only reference counting ever frees.
+    Such data is hundreds of thousands of objects made at once, and each collection that
+    their making triggers would walk all of them again. (A command that then streams
+    lines puts them out of the collector's reach for good: `commands.evaluate`.)
     """
     import gc
 
@@ -95,7 +94,6 @@ def long_lived() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
         if enabled:
             gc.enable()
 
