@@ -179,23 +179,38 @@ def _node_data(node: _Node, pool: _Pool) -> list[Any]:
     ]
 
 
-def _node(data: list[Any], pieces: list[bytes]) -> _Node:
+def _node(data: list[Any], runs: _Runs) -> _Node:
     field, children, wild, template_data = data
     node = _Node()
     node.field = field
     for value, child in children:
-        node.children[_value(str(field), value)] = _node(child, pieces)
+        node.children[_value(str(field), value)] = _node(child, runs)
     if wild is not None:
         node.wild = list(node.children.values())[wild]
     if template_data is not None:
         template: list[bytes | str] = [
-            str(part) if isinstance(part, str) else b"".join([pieces[i] for i in part])
-            for part in template_data
+            str(part) if isinstance(part, str) else runs.join(part) for part in template_data
         ]
         if template[0] == _GENERIC:
             template[0] = _GENERIC  # the very marker: `json_parts` tests identity
         node.template = template
     return node
+
+
+class _Runs:
+    """A template's literal runs, joined from their pieces once each: many templates share
+    whole runs (the same verdict's words under other branches), and then their bytes."""
+
+    def __init__(self, pool: list[Any]) -> None:
+        self.pieces = [str(piece).encode() for piece in pool]
+        self.joined: dict[tuple[int, ...], bytes] = {}
+
+    def join(self, part: list[int]) -> bytes:
+        ids = tuple(part)
+        run = self.joined.get(ids)
+        if run is None:
+            run = self.joined[ids] = b"".join([self.pieces[i] for i in ids])
+        return run
 
 
 def load_json_templates(memo: Memo) -> None:
@@ -217,8 +232,8 @@ def _kept_trees(memo: Memo) -> dict[CellKey, _Node]:
         if not found:
             return {}
         try:
-            pieces = [str(piece).encode() for piece in found["pool"]]
-            return {_cell_key(key): _node(tree, pieces) for key, tree in found["trees"]}
+            runs = _Runs(found["pool"])
+            return {_cell_key(key): _node(tree, runs) for key, tree in found["trees"]}
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return {}
 
