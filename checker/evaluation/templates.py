@@ -152,25 +152,33 @@ def _value(field: str, data: Any) -> Any:
 
 
 class _Pool:
-    """Pieces kept once each, by their index."""
+    """Pieces kept once each, and literal runs (lists of pieces) once each, by index."""
 
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
+        self.runs: dict[bytes, int] = {}
+        self.run_pieces: list[list[int]] = []
 
-    def run(self, text: str) -> list[int]:
-        return [self.index.setdefault(piece, len(self.index)) for piece in _PIECE.split(text)]
+    def run(self, run: bytes) -> int:
+        found = self.runs.get(run)
+        if found is None:
+            pieces = [
+                self.index.setdefault(piece, len(self.index))
+                for piece in _PIECE.split(run.decode())
+            ]
+            found = self.runs[run] = len(self.run_pieces)
+            self.run_pieces.append(pieces)
+        return found
 
 
 def _node_data(node: _Node, pool: _Pool) -> list[Any]:
     """A tree as JSON: [field, [[value, child], ...], wild child's index, template], the
-    template's literal runs as lists of pieces, its slots by name."""
+    template's literal runs by their index in the pool, its slots by name."""
     children = list(node.children.items())
     wild = next((i for i, (_, c) in enumerate(children) if c is node.wild), None)
     template = None
     if node.template is not None:
-        template = [
-            pool.run(part.decode()) if isinstance(part, bytes) else part for part in node.template
-        ]
+        template = [pool.run(part) if isinstance(part, bytes) else part for part in node.template]
     return [
         node.field,
         [[_value_data(v), _node_data(c, pool)] for v, c in children],
@@ -189,7 +197,7 @@ def _node(data: list[Any], runs: _Runs) -> _Node:
         node.wild = list(node.children.values())[wild]
     if template_data is not None:
         template: list[bytes | str] = [
-            str(part) if isinstance(part, str) else runs.join(part) for part in template_data
+            part if isinstance(part, str) else runs.joined[part] for part in template_data
         ]
         if template[0] == _GENERIC:
             template[0] = _GENERIC  # the very marker: `json_parts` tests identity
@@ -198,19 +206,12 @@ def _node(data: list[Any], runs: _Runs) -> _Node:
 
 
 class _Runs:
-    """A template's literal runs, joined from their pieces once each: many templates share
-    whole runs (the same verdict's words under other branches), and then their bytes."""
+    """The kept literal runs, each joined from its pieces once: many templates share whole
+    runs (the same verdict's words under other branches), and then their bytes."""
 
-    def __init__(self, pool: list[Any]) -> None:
-        self.pieces = [str(piece).encode() for piece in pool]
-        self.joined: dict[tuple[int, ...], bytes] = {}
-
-    def join(self, part: list[int]) -> bytes:
-        ids = tuple(part)
-        run = self.joined.get(ids)
-        if run is None:
-            run = self.joined[ids] = b"".join([self.pieces[i] for i in ids])
-        return run
+    def __init__(self, pieces: list[Any], runs: list[list[int]]) -> None:
+        encoded = [str(piece).encode() for piece in pieces]
+        self.joined = [b"".join([encoded[i] for i in run]) for run in runs]
 
 
 def load_json_templates(memo: Memo) -> None:
@@ -232,7 +233,7 @@ def _kept_trees(memo: Memo) -> dict[CellKey, _Node]:
         if not found:
             return {}
         try:
-            runs = _Runs(found["pool"])
+            runs = _Runs(found["pool"], found["runs"])
             return {_cell_key(key): _node(tree, runs) for key, tree in found["trees"]}
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return {}
@@ -260,7 +261,7 @@ def store_json_templates(memo: Memo) -> None:
             others[key] = tree  # kept, not taken into this process's memory
     pool = _Pool()
     trees = [[key, _node_data(tree, pool)] for key, tree in [*memo._trees.items(), *others.items()]]
-    data = {"pool": list(pool.index), "trees": trees}
+    data = {"pool": list(pool.index), "runs": pool.run_pieces, "trees": trees}
     cache.store(TEMPLATES_KIND, _templates_key(memo), data)
 
 
