@@ -8,6 +8,7 @@ their types (the first and last days a date can be, infinities, huge numbers).
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from pathlib import Path
@@ -44,7 +45,7 @@ def _string_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...
 def hostile_scenarios(draw: st.DrawFn, book: Rulebook) -> dict[str, Any]:
     """A valid scenario with one or more string fields (or a key) made hostile: replaced
     by any text, or with any character or a terminal escape put inside it."""
-    data = draw(scenario_dicts(book))
+    data = copy.deepcopy(draw(scenario_dicts(book)))  # changed below: never the strategy's own
     data.setdefault("id", "case")
     for _ in range(draw(st.integers(1, 3))):
         path = draw(st.sampled_from(_string_paths(data)))

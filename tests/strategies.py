@@ -116,7 +116,7 @@ def consents(book: Rulebook) -> st.SearchStrategy[Any]:
     states = st.one_of(st.sampled_from(named_states(book)), st.sampled_from(["DE", "PL", "UA"]))
     subsets = st.lists(states.flatmap(cased), max_size=5)
     return st.one_of(
-        st.just(ABSENT), st.just({}), subsets.map(lambda consent: {"consent": consent})
+        st.just(ABSENT), st.builds(dict), subsets.map(lambda consent: {"consent": consent})
     )
 
 
@@ -178,7 +178,9 @@ _OPTIONAL: dict[str, st.SearchStrategy[Any]] = {
     "notes": st.text(max_size=60),
     "$schema": st.just("https://example.org/scenario.schema.json"),
     "expect": st.sampled_from(VERDICTS),
-    "launch": st.one_of(st.just({}), points().map(lambda p: {"location": p})),
+    # A new {} each time (`st.just({})` gives one dict to every example: a test that
+    # changes its example in place would change every later one).
+    "launch": st.one_of(st.builds(dict), points().map(lambda p: {"location": p})),
 }
 
 
