@@ -22,6 +22,8 @@ from checker.model.trace import Consent, Trace
 
 Key = tuple[Any, ...]
 KIND = "decisions"
+CONSENT_KIND = "consent"
+"""The table's consent part, also kept alone (`DecisionTable._consents`)."""
 
 
 def table_key(rulebook: Rulebook) -> str:
@@ -69,12 +71,6 @@ def trace_of(data: dict[str, Any]) -> Trace:
         doubtful=consents(data["doubtful"]),
         missing={str(k): list(map(str, v)) for k, v in data["missing"].items()},
     )
-
-
-class _Consents(msgspec.Struct):
-    """The part of a stored table that says which base classes fall under consent."""
-
-    consent: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class DecisionTable:
@@ -126,13 +122,13 @@ class DecisionTable:
         return found if isinstance(found, bool) else None
 
     def _consents(self) -> dict[str, Any]:
-        """The table's consent part alone: a run whose templates are kept reads no trace,
-        so the traces (most of the table) are only skipped over, not built."""
+        """The table's consent part alone, kept as an entry of its own beside the table (a
+        run whose templates are kept reads no trace): a few kB instead of the whole table."""
         if self._stored_consent is None:
             from checker.read import cache
 
-            found = cache.load(KIND, self.key, _Consents)
-            self._stored_consent = found.consent if found is not None else {}
+            found = cache.load(CONSENT_KIND, self.key, dict[str, bool])
+            self._stored_consent = found if found is not None else self._table()["consent"]
         return self._stored_consent
 
     def learn(self, key: Key, traces: dict[str, Trace]) -> None:
@@ -156,4 +152,5 @@ class DecisionTable:
             table["traces"][key] = {**known, **entry} if isinstance(known, dict) else entry
         table["consent"].update(self._consent)
         cache.store(KIND, self.key, table)
+        cache.store(CONSENT_KIND, self.key, table["consent"])
         self._traces, self._consent = {}, {}
