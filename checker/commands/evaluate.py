@@ -98,33 +98,36 @@ def _eval_jsonl(
         json_out=format == "json",
         render=(lambda v: str(render(v))) if as_bytes else None,
     )
-    # What the run keeps to its end (rulebook, table, templates) is out of the cycle
-    # collector's reach from here: every full collection while lines stream by would walk
-    # it again, and forked workers would copy its pages. (A process-wide step, so it is
-    # taken here, by the command, never by the library.)
+    # What is loaded by now (rulebook, table, templates) is out of the cycle collector's
+    # reach while lines stream by: every full collection would walk it again, and forked
+    # workers would copy its pages. A process-wide step, so the command takes it, for this
+    # file only, and gives it back (a caller's later garbage cycles stay collectable).
     gc.freeze()
-    bar = writer.progress(path)
-    if jobs is None:
-        jobs = auto_jobs(path, table_kept=evaluator.memo.table.kept())
-    jobs = jobs or (os.cpu_count() or 1)
-    if jobs > 1 and as_bytes and path != STDIN:
-        from checker.evaluation.parallel import evaluate_jsonl_parallel
+    try:
+        bar = writer.progress(path)
+        if jobs is None:
+            jobs = auto_jobs(path, table_kept=evaluator.memo.table.kept())
+        jobs = jobs or (os.cpu_count() or 1)
+        if jobs > 1 and as_bytes and path != STDIN:
+            from checker.evaluation.parallel import evaluate_jsonl_parallel
 
-        for problem in evaluate_jsonl_parallel(path, evaluator, jobs, bar):
-            writer.problem(problem)
-    else:
-        data = format == "json"
-        for item in evaluate_jsonl(path, evaluator, bar):
-            if isinstance(item, bytes):
-                writer.out_bytes(item)
-            elif isinstance(item, Problem):
-                if bar is not None:
-                    bar.clear()
-                writer.problem(item)
-            else:
-                writer.out(render(item), data=data)
-    if bar is not None:
-        bar.clear()
+            for problem in evaluate_jsonl_parallel(path, evaluator, jobs, bar):
+                writer.problem(problem)
+        else:
+            data = format == "json"
+            for item in evaluate_jsonl(path, evaluator, bar):
+                if isinstance(item, bytes):
+                    writer.out_bytes(item)
+                elif isinstance(item, Problem):
+                    if bar is not None:
+                        bar.clear()
+                    writer.problem(item)
+                else:
+                    writer.out(render(item), data=data)
+        if bar is not None:
+            bar.clear()
+    finally:
+        gc.unfreeze()
     return evaluator.stats.bad
 
 

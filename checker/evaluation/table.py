@@ -123,7 +123,7 @@ class DecisionTable:
 
     def _consents(self) -> dict[str, Any]:
         """The table's consent part alone, kept as an entry of its own beside the table (a
-        run whose templates are kept reads no trace): a few kB instead of the whole table."""
+        run whose templates are kept reads no trace): a sixth of the whole table's size."""
         if self._stored_consent is None:
             from checker.read import cache
 
