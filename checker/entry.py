@@ -13,6 +13,10 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 FORMATS = ("text", "json", "markdown", "html")
 _COMPLETION = "_CHECKER_COMPLETE"
@@ -25,27 +29,47 @@ def main() -> None:
     # the command itself takes Ctrl-C over (`commands.run`) to end what it started.
     signal.signal(signal.SIGINT, _interrupted)
     try:
-        _main()
+        sys.argv[1:] = without_no_cache(sys.argv[1:])
+        code = run_plain(sys.argv[1:])
+        if code is None:
+            from checker.cli import main as cli_main
+
+            cli_main()
+            return
     finally:
         # Done: a Ctrl-C from now on waits, unhandled, for the process to end with the
         # command's own code (Python restores the default action as it ends, which would
         # let the signal kill a process that has finished its work).
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    leave(code)
 
 
-def _main() -> None:
-    sys.argv[1:] = without_no_cache(sys.argv[1:])
-    request = plain_eval(sys.argv[1:])
+def run_plain(argv: list[str]) -> int | None:
+    """Run a plain `eval` (`plain_eval`) to its exit code; None, running nothing, for any
+    other call."""
+    request = plain_eval(argv)
     if request is None:
-        from checker.cli import main as cli_main
-
-        cli_main()
-        return
+        return None
     from checker.commands.evaluate import eval_paths
     from checker.commands.run import run
 
     paths, format, jobs = request
-    sys.exit(run(lambda writer: eval_paths(writer, paths, format=format, jobs=jobs)))
+    return run(lambda writer: eval_paths(writer, paths, format=format, jobs=jobs))
+
+
+def leave(code: int) -> NoReturn:
+    """End the process with `code` once the output is out, without the interpreter's
+    teardown: freeing every module and object one by one took about 9 ms of a 70 ms
+    one-file run, and the system frees the process whole. Nothing is left to it: the
+    command has written every byte to its descriptor (`Writer`), kept what it learnt
+    (`run`), and ended its workers; no exit handler is registered."""
+    import contextlib
+
+    for stream in (sys.stdout, sys.stderr):
+        # the command's own writes are done; its code says how they went
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _interrupted(signum: int, frame: object) -> None:

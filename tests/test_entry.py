@@ -126,9 +126,9 @@ def test_the_console_script_prints_what_the_typer_command_prints() -> None:
 def test_a_plain_eval_imports_neither_pydantic_typer_nor_rich() -> None:
     checker.load_rulebook()  # the cache is warm, as after any run
     code = (
-        "import sys\ntry:\n    from checker.entry import main; main()\n"
-        "finally:\n    print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        f"{HEAVY!r}), file=sys.stderr)"
+        "import sys\nfrom checker.entry import run_plain\ncode = run_plain(sys.argv[1:])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        f"{HEAVY!r}), file=sys.stderr)\nsys.exit(code)"
     )
     for format in FORMATS:
         exit_code, out, err = command("eval", KURSK, BEYOND_RANGE, "--format", format, code=code)
