@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(Struct, frozen=True, order=True):
     """Where a problem is: a file, optionally a line and column (1-based), and a field path."""
 
     file: str
@@ -24,8 +24,7 @@ class Location:
         return f"{text}: {self.field}" if self.field else text
 
 
-@dataclass(frozen=True, order=True)
-class Problem:
+class Problem(Struct, frozen=True, order=True):
     """One thing wrong with an input, reported as `FILE[:LINE[:COL]]: field.path: message`."""
 
     location: Location

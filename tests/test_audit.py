@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 import checker
 from checker.audit.coverage import coverage
@@ -144,13 +144,11 @@ def test_a_reading_only_change_names_the_reading(rulebook: Rulebook) -> None:
 
 
 def test_a_weapon_missing_from_one_side_is_not_in_catalogue(rulebook: Rulebook) -> None:
-    smaller = Rulebook(
-        **{
-            **rulebook.__dict__,
-            "weapons": tuple(w for w in rulebook.weapons if w.id != "scalp"),
-            "fingerprint": "no-scalp",
-            "_names": {},
-        }
+    smaller = replace(
+        rulebook,
+        weapons=tuple(w for w in rulebook.weapons if w.id != "scalp"),
+        fingerprint="no-scalp",
+        _names={},
     )
     diff = semantic_diff(rulebook, smaller)
     assert diff.lines() and all(

@@ -7,12 +7,12 @@ disagreement Hypothesis shrinks the scenario and prints it, with both outcomes.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 import checker
 from checker.engine import Engine

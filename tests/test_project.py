@@ -257,8 +257,9 @@ def test_the_shipped_rulebook_is_not_named(monkeypatch: pytest.MonkeyPatch) -> N
 def _plain_eval(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`checker eval ...` through the console script's fast path, reporting what it imported."""
     code = (
-        "import sys; sys.argv[0] = 'checker'\ntry:\n    from checker.entry import main; main()\n"
-        "finally:\n    print('tomllib' in sys.modules, file=sys.stderr)"
+        "import sys; sys.argv[0] = 'checker'\nfrom checker.entry import run_plain\n"
+        "code = run_plain(sys.argv[1:])\nprint('tomllib' in sys.modules, file=sys.stderr)\n"
+        "sys.exit(code)"
     )
     return subprocess.run(
         [sys.executable, "-c", code, "eval", *args],

@@ -11,7 +11,6 @@ import copy
 import json
 import random
 import tempfile
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 import checker
 from checker.errors import CheckerError

@@ -7,9 +7,10 @@ corpus should exercise and runs each scenario through the engine to see which it
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec import Struct
 
 from checker.engine import engine_for
 from checker.model.rulebook import Rulebook
@@ -19,8 +20,7 @@ from checker.model.strike import Strike
 from checker.model.trace import Trace
 
 
-@dataclass(frozen=True)
-class CoverageItem:
+class CoverageItem(Struct, frozen=True):
     """Something a scenario corpus should exercise: a rule, a condition or a date boundary."""
 
     kind: str  # rule | condition | boundary
@@ -31,8 +31,7 @@ class CoverageItem:
         return f"{self.kind} {self.rule}: {self.what}"
 
 
-@dataclass(frozen=True)
-class Coverage:
+class Coverage(Struct, frozen=True):
     items: tuple[CoverageItem, ...]
     exercised: frozenset[CoverageItem]
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+
+from msgspec import Struct
 
 from checker.audit.grid import point_of
 from checker.audit.regions import Region, change_text, pair, table_regions
 from checker.errors import CheckerError, Location, Problem
 from checker.evaluation.compile import table_run
 from checker.evaluation.space import Outcome, Row, Space, build_space, tabulate
+from checker.model.record import PartlyCompared
 from checker.model.rulebook import Rulebook
 from checker.model.strike import Strike
 
@@ -26,8 +28,7 @@ NOT_IN_CATALOGUE = "not in catalogue"
 NO_SUCH_READING = "no such reading"
 
 
-@dataclass(frozen=True)
-class ScenarioOutcome:
+class ScenarioOutcome(PartlyCompared, frozen=True):
     """A scenario's verdict and readings under one rulebook, or why it could not be read.
 
     Readings are kept sorted by name: their order in the rule files means nothing. The
@@ -38,7 +39,9 @@ class ScenarioOutcome:
     verdict: str | None
     readings: tuple[tuple[str, str], ...] = ()
     error: str | None = None
-    explanation: tuple[str, ...] = field(default=(), compare=False)
+    explanation: tuple[str, ...] = ()
+
+    uncompared: ClassVar[tuple[str, ...]] = ("explanation",)
 
     def __str__(self) -> str:
         if self.error is not None:
@@ -46,8 +49,7 @@ class ScenarioOutcome:
         return str(self.verdict)
 
 
-@dataclass(frozen=True)
-class ScenarioChange:
+class ScenarioChange(Struct, frozen=True):
     file: str
     scenario: str
     before: ScenarioOutcome
@@ -80,13 +82,12 @@ class ScenarioChange:
         }
 
 
-@dataclass(frozen=True)
-class SemanticDiff:
+class SemanticDiff(Struct, frozen=True):
     """Every class whose verdict changes under some reading, as readable regions."""
 
     old: str
     new: str
-    space: Space = field(repr=False)
+    space: Space
     regions: tuple[Region, ...]
     classes: int  # classes in the joint table
     changed: int  # (class, reading) pairs whose verdict changes

@@ -6,7 +6,6 @@ index are never touched, and problems in the committed rules are located as `REF
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 import subprocess
 import tarfile
@@ -14,6 +13,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+
+from msgspec.structs import replace
 
 from checker.errors import CheckerError, Location, Problem
 from checker.model.rulebook import Rulebook
@@ -100,12 +101,10 @@ def load_rules_at(ref: str, rules: str | Path) -> Rulebook:
             book = load_rulebook(folder)
         except CheckerError as err:
             raise CheckerError(
-                dataclasses.replace(
+                replace(
                     p,
-                    location=dataclasses.replace(
-                        p.location, file=p.location.file.replace(str(folder), label)
-                    ),
+                    location=replace(p.location, file=p.location.file.replace(str(folder), label)),
                 )
                 for p in err.problems
             ) from None
-    return dataclasses.replace(book, root=label)
+    return replace(book, root=label)

@@ -8,9 +8,10 @@ writing it, and the `LockCheck` that says whether it still matches the rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from checker.audit.regions import table_regions
 from checker.errors import CheckerError, Location
@@ -62,8 +63,7 @@ def lock_path(book: Rulebook, lock: str | Path | None = None) -> Path:
     return Path(lock) if lock is not None else Path(book.root) / LOCK_NAME
 
 
-@dataclass(frozen=True)
-class LockCheck:
+class LockCheck(Struct, frozen=True):
     """Whether the lock file matches the rules, and the difference as a unified diff."""
 
     path: str

@@ -8,28 +8,30 @@ Judging them against a scenario corpus is `checker.audit.mutation`'s.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
+
+from msgspec.structs import replace
 
 from checker.model.codes import country_of
 from checker.model.dates import PolicyDate
+from checker.model.record import PartlyCompared
 from checker.model.rulebook import Rulebook
 from checker.model.rules import Grant, InForce
 from checker.model.terms import TARGET_KINDS
 
 
-@dataclass(frozen=True)
-class Mutant:
+class Mutant(PartlyCompared, frozen=True):
     """The rulebook with one systematic semantic change."""
 
     rule: str
     change: str
-    rulebook: Rulebook = field(repr=False, compare=False)
+    rulebook: Rulebook
     weapons: tuple[str, ...] | None = None  # the only weapons whose strikes it can change
+
+    uncompared: ClassVar[tuple[str, ...]] = ("rulebook",)
 
     @property
     def name(self) -> str:
@@ -161,9 +163,7 @@ def mutants(book: Rulebook) -> list[Mutant]:
     base = book.fingerprint or f"id{id(book)}"
 
     def add(rule: str, change: str, scope: Iterable[str] | None = None, **sections: Any) -> None:
-        mutant = dataclasses.replace(
-            book, **sections, fingerprint=f"{base}~m{len(made)}", _names={}
-        )
+        mutant = replace(book, **sections, fingerprint=f"{base}~m{len(made)}", _names={})
         made.append(
             Mutant(rule, change, mutant, None if scope is None else tuple(sorted(set(scope))))
         )

@@ -9,8 +9,9 @@ module owns `MutantResult`, `MutationReport` and `mutation_report`.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from checker.audit.mutants import Mutant, mutants
 from checker.audit.regions import change_text, overall, table_regions
@@ -22,8 +23,7 @@ from checker.model.scenario import Scenario
 from checker.model.strike import Strike
 
 
-@dataclass(frozen=True)
-class MutantResult:
+class MutantResult(Struct, frozen=True):
     """What became of one mutant.
 
     status: `detected` (a corpus scenario's verdict changes, so `checker test` fails),
@@ -49,8 +49,7 @@ class MutantResult:
         }
 
 
-@dataclass(frozen=True)
-class MutationReport:
+class MutationReport(Struct, frozen=True):
     results: tuple[MutantResult, ...]
     scenarios: int
 

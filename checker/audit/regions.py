@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from checker.audit.grid import Box, Grid, Point, atoms, row_axes, row_codes
 from checker.evaluation.space import ANY, Row, Space
@@ -29,8 +30,7 @@ def overall(verdicts: Iterable[str | None]) -> str | None:
     return found.pop() if len(found) == 1 else "undetermined"
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(Struct, frozen=True):
     """A box of the grid with one outcome, and its rendering as one line."""
 
     values: Box

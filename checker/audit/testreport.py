@@ -8,9 +8,10 @@ coverage when asked for). Their renderings (JUnit XML, GitHub annotations, SARIF
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from checker.audit.coverage import Coverage
 from checker.audit.validation import EXPECTATION, problem_dict, problem_kind
@@ -18,8 +19,7 @@ from checker.errors import CheckerError, Location, Problem
 from checker.read.sourcemap import parse_json, read_text
 
 
-@dataclass(frozen=True)
-class TestCase:
+class TestCase(Struct, frozen=True):
     """One scenario file's result under `checker test`."""
 
     file: str
@@ -59,8 +59,7 @@ def expectation_problem(file: str, expect: str, verdict: str) -> Problem:
     return Problem(where, message)
 
 
-@dataclass(frozen=True)
-class TestReport:
+class TestReport(Struct, frozen=True):
     cases: tuple[TestCase, ...]
     coverage: Coverage | None = None
 

@@ -7,9 +7,10 @@ SARIF rules) give each problem of `checker validate` and `checker test`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from checker.errors import Problem
 from checker.read.rulebook import RULE_SUFFIXES
@@ -91,8 +92,7 @@ def _is_rules(path: Path) -> bool:
     return path.is_dir() and any(p.suffix in RULE_SUFFIXES for p in path.rglob("*"))
 
 
-@dataclass(frozen=True)
-class ValidationReport:
+class ValidationReport(Struct, frozen=True):
     """What `checker validate` found: files checked, and every problem in them."""
 
     checked: int

@@ -18,7 +18,8 @@ from collections.abc import Callable
 from typing import Any
 
 from checker.errors import CheckerError, printable
-from checker.report.writer import Writer, on_interrupt, whole
+from checker.interrupts import keep_unraisable, on_interrupt, uninterrupted
+from checker.report.writer import Writer
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_CLOSED_PIPE = 130, 141
@@ -42,7 +43,7 @@ def run(
         try:
             return command(writer)
         finally:
-            with whole():
+            with uninterrupted():
                 _keep_decisions()
     except passthrough:
         raise
@@ -69,15 +70,18 @@ def run(
         return _bug(err)
     finally:
         if previous is not None:
-            signal.signal(signal.SIGINT, previous)
+            handler, restore_hook = previous
+            signal.signal(signal.SIGINT, handler)
+            restore_hook()
 
 
-def _catch_interrupts() -> Any:
-    """Ctrl-C as KeyboardInterrupt for the command (never cutting a write in two), from
-    the main thread; the handler it replaces, to restore, or None."""
+def _catch_interrupts() -> tuple[Any, Callable[[], None]] | None:
+    """Ctrl-C as KeyboardInterrupt for the command (never cutting a write in two, never
+    lost where Python cannot raise it), from the main thread; what it replaces, to
+    restore, or None."""
     if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.signal(signal.SIGINT, on_interrupt)
+    return signal.signal(signal.SIGINT, on_interrupt), keep_unraisable()
 
 
 def _keep_decisions() -> None:

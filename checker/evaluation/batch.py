@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from checker.errors import CheckerError, Location, Problem
 from checker.evaluation.memo import readings_to_run
@@ -20,8 +21,7 @@ from checker.read.sourcemap import MAX_BYTES, parse_yaml, read_bytes, read_text
 STDIN = "-"
 
 
-@dataclass(frozen=True)
-class FileResult:
+class FileResult(Struct, frozen=True):
     """One scenario file's outcome: a verdict, or the problems that stopped it."""
 
     file: str

@@ -11,7 +11,8 @@ the rule that decided it - for `checker table` to export.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from checker.evaluation.memo import Memo, memo_for
 from checker.evaluation.reasons import Explainer
@@ -21,8 +22,7 @@ from checker.model.strike import Strike
 from checker.model.trace import Trace
 
 
-@dataclass(frozen=True)
-class Compiled:
+class Compiled(Struct, frozen=True):
     """What `checker compile` did: the classes in the table, and how many the engine decided."""
 
     classes: int
@@ -32,8 +32,7 @@ class Compiled:
     """Whether the table could be written (false when the cache is off)."""
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(Struct, frozen=True):
     """One class of the space and what the engine decided for it under each reading."""
 
     cell: Cell

@@ -9,8 +9,9 @@ verdict cannot know (a strike after the newest source, a weapon named by its lau
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+from msgspec.structs import replace
 
 from checker.evaluation.reach import feasibility_of
 from checker.evaluation.reasons import Explainer

@@ -13,9 +13,10 @@ from __future__ import annotations
 import stat
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
+
+from msgspec import Struct
 
 from checker.errors import CheckerError, Location, Problem
 from checker.model.rulebook import Rulebook
@@ -28,8 +29,7 @@ CHUNK_PARTS = 1024
 """Output pieces (about 11 per line) gathered between two writes: results stream out."""
 
 
-@dataclass
-class JsonlStats:
+class JsonlStats(Struct):
     lines: int = 0
     evaluated: int = 0
     bad: int = 0

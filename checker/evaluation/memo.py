@@ -22,10 +22,12 @@ import json
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from checker.errors import CheckerError, Location
 from checker.evaluation.slots import dumps, string_slot
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
 # verdict is made: a run whose templates are all kept never makes one.
 
 CellKey = tuple[Any, ...]
-"""The fields of a `Cell`, as a plain tuple (cheaper to hash than the dataclass)."""
+"""The fields of a `Cell`, as a plain tuple (cheaper to hash than the record)."""
 
 _NO_CONSENT = (None, None)  # outside the consent regime: neither forces nor consents matter
 
@@ -63,8 +65,7 @@ _GENERIC = b"generic"  # marks a template whose slots are not in that order
 _SENTINELS = {json.dumps(f"\u0000{_TAG}:{slot}"): slot for slot in SLOTS}
 
 
-@dataclass(frozen=True)
-class Extras:
+class Extras(Struct, frozen=True):
     """What a verdict's JSON holds beyond the strike: per scenario, filled into templates."""
 
     name: str
@@ -158,7 +159,7 @@ class Memo:
         self.savers: list[Callable[[Memo], None]] = []
         self._template_bytes = 0
         # Classes in keys by their cheap names (a territory's and forces' `key`, a span's
-        # index): hashing the dataclasses themselves cost a tenth of a JSON Lines run.
+        # index): hashing the records themselves cost a tenth of a JSON Lines run.
         self._kinds: dict[str, tuple[str, ...]] = {}
         self._territories: dict[str, str] = {}
         self._spans: dict[date, int] = {}
@@ -485,7 +486,7 @@ _FILLERS: dict[str, Callable[[Any], bytes]] = {
     "scenario": lambda e: string_slot(e.name),
     "file": lambda e: string_slot(e.file),
     "expect": lambda e: string_slot(e.expect),
-    "feasibility": lambda f: b"null" if f is None else dumps(f.__dict__.copy()),
+    "feasibility": lambda f: b"null" if f is None else dumps(asdict(f)),
     "warnings": lambda f: dumps(list(range_warnings(f))),
 }
 _SLOT_INDEX = {slot: index for index, slot in enumerate(SLOTS)}

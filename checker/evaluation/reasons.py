@@ -13,7 +13,7 @@ Every sentence here is for people: places, states, kinds and dates by name
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from checker.model import names
 from checker.model.rulebook import Rulebook
@@ -64,8 +64,7 @@ def places(codes: list[str]) -> str:
     return names.join(names.place(code) for code in codes)
 
 
-@dataclass
-class Explainer:
+class Explainer(Struct):
     """The reasons, the deciding clause and the doubts of one reading's trace."""
 
     book: Rulebook
@@ -78,6 +77,8 @@ class Explainer:
     clauses: list[str] = field(default_factory=list)
     doubts: list[Uncertainty] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
+    grants: dict[str, Grant] = field(default_factory=dict)
+    """The rulebook's grants as this reading understands them, by id."""
 
     def __post_init__(self) -> None:
         self.grants = {g.id: g for g in self.book.grants_under(self.reading)}

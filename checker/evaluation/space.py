@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+
+from msgspec import Struct, field
 
 from checker.model.codes import country_of, subdivisions_of
 from checker.model.rulebook import Rulebook
@@ -37,8 +38,7 @@ ANY = "*"
 # --------------------------------------------------------------------------- dimensions
 
 
-@dataclass(frozen=True, order=True)
-class Span:
+class Span(Struct, frozen=True, order=True):
     """Days from `start` (inclusive) to `end` (exclusive); None is unbounded."""
 
     start: date | None
@@ -71,8 +71,7 @@ class Span:
         return f"{self.start} to {self.last}"
 
 
-@dataclass(frozen=True, order=True)
-class Territory:
+class Territory(Struct, frozen=True, order=True):
     """A territory class: one code, a country given only at country level, or 'any other'."""
 
     key: str  # RU-KRS | RU | RU-* | *
@@ -88,8 +87,7 @@ class Territory:
         return self.key
 
 
-@dataclass(frozen=True, order=True)
-class Forces:
+class Forces(Struct, frozen=True, order=True):
     """A forces class: absent, empty, a set within the codes rules name, or 'other'."""
 
     key: str  # absent | empty | KP+RU | other
@@ -103,8 +101,7 @@ class Forces:
         return f"forces {self.key.replace('+', '/')}"
 
 
-@dataclass(frozen=True, order=True)
-class Cell:
+class Cell(Struct, frozen=True, order=True):
     """One class of strikes; `forces` or `consents` None when they cannot matter."""
 
     weapon: str
@@ -131,8 +128,7 @@ class Cell:
 # --------------------------------------------------------------------------- the space
 
 
-@dataclass
-class Space:
+class Space(Struct, dict=True):
     """The partition of every dimension, from what one or more rulebooks mention."""
 
     rulebooks: tuple[Rulebook, ...]
@@ -145,7 +141,7 @@ class Space:
     states: tuple[str, ...] = ()
     boundaries: tuple[date, ...] = ()
     operator_representative: str = "AD"
-    _territory_index: dict[str, Territory] = field(default_factory=dict, repr=False)
+    _territory_index: dict[str, Territory] = field(default_factory=dict)
 
     @cached_property
     def readings(self) -> tuple[str, ...]:
@@ -383,8 +379,7 @@ Outcome = tuple[tuple[str, str | None], ...]
 """Per reading, the verdict (None when the weapon is not in the rulebook's catalogue)."""
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Struct, frozen=True):
     """A class and what each rulebook decides for it."""
 
     cell: Cell

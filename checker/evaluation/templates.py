@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
+
+from msgspec.structs import replace
 
 from checker.errors import printable
 from checker.evaluation.memo import (

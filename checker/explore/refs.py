@@ -9,9 +9,11 @@ name rules this way, so it sits below both.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from checker.model import names
 from checker.model.dates import PolicyDate
@@ -19,8 +21,7 @@ from checker.model.rulebook import Rulebook
 from checker.model.rules import Grant, Provenance, Rule
 
 
-@dataclass(frozen=True)
-class RuleRef:
+class RuleRef(Struct, frozen=True):
     """A rule that makes a difference, with the sentence it rests on."""
 
     rule: str
@@ -32,7 +33,7 @@ class RuleRef:
     evidence: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k, v in asdict(self).items() if v is not None}
 
 
 def _provenance(rule: Rule, readings: Iterable[str], prefer: Sequence[str]) -> list[Provenance]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from checker.errors import CheckerError
 from checker.explore.timeline import Timeline, timeline
@@ -22,8 +23,7 @@ from checker.model.strike import Strike
 from checker.model.verdict import Verdict
 
 
-@dataclass(frozen=True)
-class SourceText:
+class SourceText(Struct, frozen=True):
     """A source of the rulebook and its text (empty when the rulebook has no document)."""
 
     id: str
@@ -34,8 +34,7 @@ class SourceText:
     text: str
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(Struct, frozen=True):
     """A stretch of a source's text: which quotes cover it and whether it is highlighted.
 
     `quotes` are indices into the quotes asked of `segments`; `starts` are those of them
@@ -96,8 +95,7 @@ def segments(
     return out
 
 
-@dataclass(frozen=True)
-class VerdictReport:
+class VerdictReport(Struct, frozen=True):
     """Verdicts with the rulebook's readings, its sources' text and each one's timeline.
 
     `timelines[i]` is the timeline of `verdicts[i]`'s weapon and territory (None when the

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from checker.engine import engine_for
 from checker.errors import CheckerError, Location
@@ -22,14 +24,14 @@ from checker.evaluation.space import ANY, Space, Span, build_space
 from checker.explore.refs import RuleRef, boundary_refs
 from checker.model import names
 from checker.model.codes import check_country, check_territory
+from checker.model.record import PartlyCompared
 from checker.model.rulebook import Rulebook
 from checker.model.rules import Grant
 from checker.model.strike import Strike
 from checker.model.terms import TARGET_KINDS
 
 
-@dataclass(frozen=True)
-class Interval:
+class Interval(Struct, frozen=True):
     """Days from `start` (inclusive) to `end` (exclusive; None: unbounded) with one verdict."""
 
     start: date | None
@@ -53,8 +55,7 @@ class Interval:
         }
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(Struct, frozen=True):
     """One row of a timeline: a weapon on a territory under one reading (None: all)."""
 
     weapon: str
@@ -81,8 +82,7 @@ class Band:
         }
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(Struct, frozen=True):
     """A date known only to the month: strikes inside it are undetermined for `rule`."""
 
     rule: str
@@ -99,8 +99,7 @@ class Window:
         }
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(PartlyCompared, frozen=True):
     """The verdict over time for each weapon x territory asked, per reading."""
 
     kind: str
@@ -111,14 +110,16 @@ class Timeline:
     bands: tuple[Band, ...]
     windows: tuple[Window, ...]
     notes: tuple[str, ...] = ()
-    labels: dict[str, str] = field(default_factory=dict, compare=False)
+    labels: dict[str, str] = field(default_factory=dict)
     """Each rule the timeline names, in plain words ("US consent for ATACMS")."""
-    meanings: dict[str, str] = field(default_factory=dict, compare=False)
+    meanings: dict[str, str] = field(default_factory=dict)
     """What each reading means, in a few words ("Kursk oblast only")."""
-    published: tuple[date, ...] = field(default=(), compare=False)
+    published: tuple[date, ...] = ()
     """The sources' publication days."""
-    credits: tuple[str, ...] = field(default=(), compare=False)
+    credits: tuple[str, ...] = ()
     """The sources, as a picture's source line names them (title, publication, day)."""
+
+    uncompared: ClassVar[tuple[str, ...]] = ("labels", "meanings", "published", "credits")
 
     @property
     def combos(self) -> list[tuple[str, str]]:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from checker.evaluation.space import ANY, Space
 from checker.model import names
@@ -19,8 +21,7 @@ from checker.model.scenario import Scenario
 from checker.model.strike import Strike
 
 
-@dataclass(frozen=True)
-class FieldChange:
+class FieldChange(Struct, frozen=True):
     field: str  # date | assume.consent | target.kind | target.territory | target.forces | ...
     value: Any  # what to write in the scenario (JSON-ready)
     label: str  # how to say it

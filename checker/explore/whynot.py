@@ -9,9 +9,11 @@ alternative names the rule that makes the difference.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from checker.evaluation.explain import reading_scope
 from checker.evaluation.memo import readings_to_run
@@ -25,8 +27,7 @@ from checker.model.scenario import Scenario
 from checker.read.scenario import strike_of
 
 
-@dataclass(frozen=True)
-class Alternative:
+class Alternative(Struct, frozen=True):
     changes: tuple[FieldChange, ...]
     verdict: str
     readings: dict[str, str]
@@ -44,8 +45,7 @@ class Alternative:
         }
 
 
-@dataclass(frozen=True)
-class WhyNot:
+class WhyNot(Struct, frozen=True):
     scenario: str
     file: str | None
     verdict: str

@@ -7,9 +7,10 @@ Plain values with no pydantic in sight, so the models (`checker.model`) and the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
+
+from msgspec import Struct
 
 
 def parse_day(value: Any) -> date:
@@ -26,8 +27,7 @@ def parse_day(value: Any) -> date:
         raise ValueError(f"'{value}' is not a real day") from None
 
 
-@dataclass(frozen=True, order=True)
-class PolicyDate:
+class PolicyDate(Struct, frozen=True, order=True):
     """A date as precise as the source gives it: a day, or only a month."""
 
     first: date

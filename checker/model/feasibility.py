@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Feasibility:
+class Feasibility(Struct, frozen=True):
     """Can the weapon reach the target from the launch point? A finding, never the verdict."""
 
     distance_km: float

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
+from msgspec import field
+
+from checker.model.record import PartlyCompared
 from checker.model.rules import (
     BaselineRule,
     Grant,
@@ -25,8 +27,7 @@ def fold(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold())
 
 
-@dataclass(frozen=True)
-class Rulebook:
+class Rulebook(PartlyCompared, frozen=True):
     """All rules of one rulebook, as read and checked by `checker.read.rulebook`."""
 
     root: str
@@ -35,9 +36,15 @@ class Rulebook:
     grants: tuple[Grant, ...]
     restrictions: tuple[Restriction, ...]
     baseline: tuple[BaselineRule, ...]
-    sources: dict[str, Source] = field(repr=False)
+    sources: dict[str, Source]
     fingerprint: str = ""
-    _names: dict[str, Weapon] = field(default_factory=dict, repr=False, compare=False)
+    _names: dict[str, Weapon] = field(default_factory=dict)
+    """Each folded weapon name's weapon, filled when first asked (`weapon_named`)."""
+
+    uncompared: ClassVar[tuple[str, ...]] = ("_names",)
+
+    def __repr__(self) -> str:
+        return f"Rulebook(root={self.root!r}, name={self.header.name!r})"
 
     @property
     def newest_source(self) -> date:
@@ -104,7 +111,7 @@ def rules_digest(rulebook: Rulebook) -> str:
 
 def _plain(value: Any) -> Any:
     """A rule's content as nested tuples of field names and values: equal content, equal repr."""
-    fields = getattr(type(value), "__dataclass_fields__", None)
+    fields = getattr(type(value), "__struct_fields__", None)
     if fields is not None:
         return (
             type(value).__name__,

@@ -1,15 +1,17 @@
 """The rules of a rulebook: weapons, grants, restrictions, baseline rules, and their sources.
 
-Frozen dataclasses with the fields the rule files have (read and checked by
+Frozen records with the fields the rule files have (read and checked by
 `checker.read`); lists stay lists as the files give them. A changed rule is a new value
-(`dataclasses.replace`), which is how readings (`Grant.under`) and mutants are made.
+(`msgspec.structs.replace`), which is how readings (`Grant.under`) and mutants are made.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal, TypeAlias, get_args
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from checker.model.dates import PolicyDate, in_force_text
 
@@ -44,8 +46,7 @@ SUPPORTS: tuple[str, ...] = get_args(Support)
 entry that supports that very fact."""
 
 
-@dataclass(frozen=True)
-class Provenance:
+class Provenance(Struct, frozen=True):
     """What a rule rests on: whole sentences of a source, and how strongly it says them."""
 
     source: str
@@ -56,8 +57,7 @@ class Provenance:
     basis: str | None = None
 
 
-@dataclass(frozen=True)
-class InForce:
+class InForce(Struct, frozen=True):
     """When a rule is in force: always, or from and/or until a day or a month (inclusive)."""
 
     from_: PolicyDate | None = None
@@ -71,15 +71,13 @@ class InForce:
         return in_force_text(self.from_, self.until)
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(Struct, frozen=True):
     stated: str
     miles: float
     km: float
 
 
-@dataclass(frozen=True)
-class Weapon:
+class Weapon(Struct, frozen=True):
     id: str
     name: str
     aliases: list[str]
@@ -93,14 +91,12 @@ class Weapon:
     gets a caveat saying which munitions the name stands for."""
 
 
-@dataclass(frozen=True)
-class TargetClause:
+class TargetClause(Struct, frozen=True):
     kinds: list[str]
     forces: list[str] | None = None
 
 
-@dataclass(frozen=True)
-class ReadingOverride:
+class ReadingOverride(Struct, frozen=True):
     """How one reading of an ambiguous statement changes a grant."""
 
     summary: str
@@ -110,8 +106,7 @@ class ReadingOverride:
     provenance: list[Provenance]
 
 
-@dataclass(frozen=True)
-class Grant:
+class Grant(Struct, frozen=True):
     """A reported consent: `grantor` allows `weapons` against `targets` on `territories`."""
 
     id: str
@@ -140,8 +135,7 @@ class Grant:
         return replace(self, **changes)
 
 
-@dataclass(frozen=True)
-class Restriction:
+class Restriction(Struct, frozen=True):
     """States whose consent is withheld on some territories unless a grant gives it."""
 
     id: str
@@ -152,8 +146,7 @@ class Restriction:
     provenance: list[Provenance]
 
 
-@dataclass(frozen=True)
-class Conditions:
+class Conditions(Struct, frozen=True):
     """What a baseline rule applies to; an absent list means any value."""
 
     kinds: list[str] | None = None
@@ -169,8 +162,7 @@ class Conditions:
         )
 
 
-@dataclass(frozen=True)
-class BaselineRule:
+class BaselineRule(Struct, frozen=True):
     """A rule that decides the regime; the lowest `precedence` that applies wins."""
 
     id: str
@@ -182,8 +174,7 @@ class BaselineRule:
     provenance: list[Provenance]
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Struct, frozen=True):
     id: str
     title: str
     published: date
@@ -192,8 +183,7 @@ class Source:
     url: str | None = None
 
 
-@dataclass(frozen=True)
-class RulebookHeader:
+class RulebookHeader(Struct, frozen=True):
     name: str
     readings: dict[str, str]
     sources: list[Source]

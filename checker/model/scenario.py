@@ -2,38 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class GeoPoint:
+
+class GeoPoint(Struct, frozen=True):
     """A WGS84 position, in degrees."""
 
     lat: float
     lon: float
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     territory: str
     kind: str
     forces: list[str] | None = None
     location: GeoPoint | None = None
 
 
-@dataclass(frozen=True)
-class Launch:
+class Launch(Struct, frozen=True):
     location: GeoPoint | None = None
 
 
-@dataclass(frozen=True)
-class Assume:
+class Assume(Struct, frozen=True):
     consent: list[str]
 
 
-@dataclass(frozen=True)
-class Scenario:
+class Scenario(Struct, frozen=True):
     """A strike to evaluate under the reported policy (scenario format version 1).
 
     Codes are upper-case and checked, lists of codes sorted and unique, the weapon as

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 
-@dataclass(frozen=True)
-class Consent:
+class Consent(Struct, frozen=True):
     state: str
     via: str  # a grant id, or "assume"
     sure: bool
     why: tuple[str, ...] = ()  # for a doubtful consent: month, forces, subdivision
 
 
-@dataclass
-class Trace:
+class Trace(Struct):
     """What fired in one session, as the actions recorded it (filled while the engine runs)."""
 
     regime: str | None = None

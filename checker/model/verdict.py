@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from checker.model.feasibility import Feasibility
+from checker.model.record import PartlyCompared
 from checker.model.strike import Strike
 
 
-@dataclass(frozen=True)
-class Uncertainty:
+class Uncertainty(Struct, frozen=True):
     """Why a reading could not decide: a code a program can test, and a sentence."""
 
     code: str  # readings-disagree | month-precision | missing-fact | outside-policy
@@ -20,8 +22,7 @@ class Uncertainty:
     field: str | None = None  # for a missing fact: the scenario field that would settle it
 
 
-@dataclass(frozen=True)
-class SourceRef:
+class SourceRef(Struct, frozen=True):
     rule: str
     source: str
     title: str
@@ -33,8 +34,7 @@ class SourceRef:
     basis: str | None = None
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(Struct, frozen=True):
     """One fact of an explanation, in plain words, with the sentence that supports it.
 
     `deciding` reasons come first: without them the verdict would differ. `rule` is the id
@@ -53,16 +53,14 @@ class Reason:
     deciding: bool = False
 
 
-@dataclass(frozen=True)
-class Caveat:
+class Caveat(Struct, frozen=True):
     """Something a reader must know to use the verdict: a stable `code` and a sentence."""
 
     code: str  # after-sources | launcher-named
     text: str
 
 
-@dataclass(frozen=True)
-class ReadingResult:
+class ReadingResult(Struct, frozen=True):
     reading: str
     verdict: str
     rules: tuple[str, ...]
@@ -72,8 +70,7 @@ class ReadingResult:
     """The deciding fact under this reading, as a clause of the summary."""
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(PartlyCompared, frozen=True):
     scenario: str
     verdict: str
     results: tuple[ReadingResult, ...]
@@ -84,14 +81,16 @@ class Verdict:
     feasibility: Feasibility | None = None
     expect: str | None = None
     file: str | None = None
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
     summary: str = ""
     """One or two sentences a journalist could quote: the verdict and the deciding fact."""
     caveats: tuple[Caveat, ...] = ()
-    title: str | None = field(default=None, compare=False)
+    title: str | None = None
     """The scenario's one-line title, when it has one (the HTML report's heading)."""
-    strike: Strike | None = field(default=None, compare=False, repr=False)
+    strike: Strike | None = None
     """The strike evaluated: what the HTML report draws the scenario's timeline for."""
+
+    uncompared: ClassVar[tuple[str, ...]] = ("title", "strike")
 
     @property
     def readings(self) -> dict[str, str]:
@@ -118,7 +117,7 @@ class Verdict:
                 }
                 for r in self.results
             },
-            "feasibility": asdict(self.feasibility) if self.feasibility else None,
+            "feasibility": _fields(self.feasibility) if self.feasibility else None,
             "expect": self.expect,
             "warnings": list(self.warnings),
         }
@@ -134,9 +133,9 @@ def reason_dict(reason: Reason) -> dict[str, Any]:
 
 
 def _fields(item: Any) -> dict[str, Any]:
-    """A flat dataclass's fields in order: `asdict` without its deep copy, which cost most
-    of rendering a verdict as JSON."""
-    return dict(item.__dict__)
+    """A flat record's fields in order (shallow: a deep copy cost most of rendering a
+    verdict as JSON)."""
+    return asdict(item)
 
 
 def _compact(data: dict[str, Any]) -> dict[str, Any]:

@@ -343,13 +343,11 @@ ALIASES = {"from_": "from", "schema_": "$schema"}
 
 def data_of(value: Any) -> Any:
     """A runtime value back to the data its file would hold (None fields left out)."""
-    import dataclasses
-
     if isinstance(value, PolicyDate):
         return str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = dataclasses.fields(value)
-        pairs = ((ALIASES.get(f.name, f.name), getattr(value, f.name)) for f in fields)
+    fields = getattr(type(value), "__struct_fields__", None)
+    if fields is not None:
+        pairs = ((ALIASES.get(name, name), getattr(value, name)) for name in fields)
         return {key: data_of(item) for key, item in pairs if item is not None and key[0] != "_"}
     if isinstance(value, date):
         return value.isoformat()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import stat
-from dataclasses import replace
 from functools import cache as memoised
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from checker.errors import CheckerError, Location, Problem
 from checker.model.rulebook import Rulebook
@@ -188,7 +189,7 @@ def _load_checked(base: Path, files: list[Path]) -> Rulebook:
     book, problems = assemble(base, parsed)
     if problems or book is None:
         raise CheckerError(sorted(problems))
-    return Rulebook(**{**book.__dict__, "fingerprint": digest.hexdigest()[:16]})
+    return replace(book, fingerprint=digest.hexdigest()[:16])
 
 
 # --------------------------------------------------------------------------- the cache

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from checker.errors import CheckerError, Location, Problem
 from checker.model.rulebook import Rulebook, fold
@@ -74,8 +75,7 @@ def _enclosing(text: str, quote: str) -> str:
     return text[start:end]
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(Struct, frozen=True):
     """A rule and where it was written."""
 
     rule: Rule

@@ -11,9 +11,10 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+from msgspec import Struct, field
 
 from checker.errors import CheckerError, Location, field_path
 
@@ -28,8 +29,7 @@ MAX_DEPTH = 64
 """Deepest nesting accepted; the formats need 4 levels."""
 
 
-@dataclass
-class Document:
+class Document(Struct):
     """Parsed data plus a map from field paths to (line, column), both 1-based."""
 
     file: str
@@ -38,7 +38,7 @@ class Document:
     keys: dict[FieldPath, tuple[int, int]] | None = None
     values: dict[FieldPath, tuple[int, int]] | None = None
     line_offset: int = 0
-    _lines: list[int] = field(default_factory=list, repr=False)
+    _lines: list[int] = field(default_factory=list)
 
     def locate(self, path: FieldPath, *, container: bool = False) -> Location:
         """Where `path` is; with `container`, where the object holding it begins.

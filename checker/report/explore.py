@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
+
+from msgspec.structs import replace
 
 from checker.explore.refs import RuleRef
 from checker.explore.timeline import Interval, Timeline, describe, readings_agree, where_words

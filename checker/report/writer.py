@@ -15,10 +15,10 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Iterator
 from typing import IO, Any
 
 from checker.errors import Problem, printable
+from checker.interrupts import uninterrupted
 from checker.report.styled import Styled
 
 _RICH_ENVIRONMENT = ("FORCE_COLOR", "TTY_COMPATIBLE")
@@ -33,35 +33,6 @@ def _tolerant(stream: IO[str]) -> IO[str]:
         with contextlib.suppress(ValueError, OSError):
             reconfigure(errors="backslashreplace")
     return stream
-
-
-class _Interrupts:
-    """Ctrl-C while a result is being written is kept until the write is whole."""
-
-    writing = 0
-    pending = False
-
-
-def on_interrupt(signum: int, frame: Any) -> None:
-    """The SIGINT handler while a command runs (`commands.run`): KeyboardInterrupt, but
-    never in the middle of a write, so every line written before it is whole."""
-    if _Interrupts.writing:
-        _Interrupts.pending = True
-        return
-    raise KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def whole() -> Iterator[None]:
-    """A write not cut by Ctrl-C: a KeyboardInterrupt asked for during it comes after it."""
-    _Interrupts.writing += 1
-    try:
-        yield
-    finally:
-        _Interrupts.writing -= 1
-    if _Interrupts.pending and not _Interrupts.writing:
-        _Interrupts.pending = False
-        raise KeyboardInterrupt
 
 
 class Writer:
@@ -98,7 +69,7 @@ class Writer:
 
     def out_bytes(self, chunk: bytes) -> None:
         """Encoded output (the JSON Lines path), written as it is."""
-        with whole():
+        with uninterrupted():
             _write_fully(self.stdout, chunk)
 
     def err(self, rendered: str | Styled) -> None:
@@ -107,12 +78,12 @@ class Writer:
 
     def problem(self, problem: Problem) -> None:
         """One located problem, one line on stderr, never styled."""
-        with whole():
+        with uninterrupted():
             self.stderr.write(f"{problem}\n")
             self.stderr.flush()
 
     def _write(self, stream: IO[str], rendered: str | Styled, *, escape: bool) -> None:
-        with whole():
+        with uninterrupted():
             if isinstance(rendered, Styled) and self._styles(stream):
                 self._rich(stream, rendered)
                 return
