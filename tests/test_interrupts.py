@@ -67,3 +67,16 @@ def test_a_command_cut_in_a_finalizer_ends_as_interrupted_with_nothing_on_stderr
         sys.stdout, sys.stderr = saved
     assert (code, out.getvalue(), err.getvalue()) == (EXIT_INTERRUPTED, "one\n", "")
     assert sys.unraisablehook is before
+
+
+def test_a_command_run_off_the_main_thread_leaves_signals_and_hooks_alone() -> None:
+    import signal
+    import threading
+
+    handler, hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
+    codes: list[int] = []
+    thread = threading.Thread(target=lambda: codes.append(run(lambda writer: 7)))
+    thread.start()
+    thread.join()
+    assert codes == [7]
+    assert (signal.getsignal(signal.SIGINT), sys.unraisablehook) == (handler, hook)

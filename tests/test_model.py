@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from checker.errors import CheckerError
-from checker.model.codes import check_country, check_territory
+from checker.model import codes
+from checker.model.codes import TERRITORY_PATTERN, check_country, check_territory
 from checker.model.dates import PolicyDate, parse_day, parse_policy_date
 from checker.read.scenario import scenario_of
 
@@ -128,3 +129,16 @@ def test_the_shipped_iso_table_is_pycountrys() -> None:
     assert TABLE.read_text() == table_from_pycountry(), (
         "run: python -m checker.read.isotable > checker/model/iso3166.txt"
     )
+
+
+@given(st.from_regex(TERRITORY_PATTERN, fullmatch=True))
+def test_a_code_is_listed_exactly_when_it_is_in_the_table_s_sets(code: str) -> None:
+    """The one-code search of the table's text answers as its sets of codes do."""
+    upper = code.upper()
+    assert codes._listed(upper) == (upper in codes._countries() | codes._subdivisions())
+
+
+def test_every_code_of_the_table_is_listed_and_nothing_else() -> None:
+    every = codes._countries() | codes._subdivisions()
+    assert all(codes._listed(code) for code in every)
+    assert not any(codes._listed(bad) for bad in ("", "#", "R", "RU-", "ISO", "AD\tAndorra"))

@@ -13,7 +13,6 @@ import errno
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -79,9 +78,11 @@ def _catch_interrupts() -> tuple[Any, Callable[[], None]] | None:
     """Ctrl-C as KeyboardInterrupt for the command (never cutting a write in two, never
     lost where Python cannot raise it), from the main thread; what it replaces, to
     restore, or None."""
-    if threading.current_thread() is not threading.main_thread():
+    try:
+        handler = signal.signal(signal.SIGINT, on_interrupt)
+    except ValueError:  # not the main thread: signals are the main thread's
         return None
-    return signal.signal(signal.SIGINT, on_interrupt), keep_unraisable()
+    return handler, keep_unraisable()
 
 
 def _keep_decisions() -> None:

@@ -12,11 +12,11 @@ is ignored.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import msgspec
 
+from checker.model.digest import digest
 from checker.model.rulebook import Rulebook, rules_digest
 from checker.model.trace import Consent, Trace
 
@@ -27,7 +27,7 @@ CONSENT_KIND = "consent"
 
 
 def table_key(rulebook: Rulebook) -> str:
-    return hashlib.sha256(f"{KIND}\0{rules_digest(rulebook)}".encode()).hexdigest()
+    return digest(f"{KIND}\0{rules_digest(rulebook)}".encode())
 
 
 def _text(key: Key) -> str:

@@ -127,13 +127,12 @@ TEMPLATES_KIND = "templates"
 
 
 def _templates_key(memo: Memo) -> str:
-    import hashlib
-
+    from checker.model.digest import digest
     from checker.model.rulebook import rules_digest
 
     readings = "\0".join(memo.readings)
     text = f"{TEMPLATES_KIND}\0json\0{readings}\0{rules_digest(memo.rulebook)}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    return digest(text.encode())
 
 
 _PIECE = re.compile(r'(?=\{")')

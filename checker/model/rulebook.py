@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -10,6 +9,7 @@ from typing import Any, ClassVar
 
 from msgspec import field
 
+from checker.model.digest import digest
 from checker.model.record import PartlyCompared
 from checker.model.rules import (
     BaselineRule,
@@ -106,7 +106,7 @@ def rules_digest(rulebook: Rulebook) -> str:
         *(_plain(rule) for rule in rulebook.restrictions),
         *(_plain(rule) for rule in rulebook.baseline),
     ]
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
+    return digest(repr(parts).encode())
 
 
 def _plain(value: Any) -> Any:

@@ -2,7 +2,7 @@
 
 An entry is one JSON file, written whole or not at all (a temporary file renamed into
 place), holding a format tag, the digest of the code that wrote it, its key and a MAC
-beside the value. The MAC is an HMAC-SHA256, under a secret of this user's kept outside
+beside the value. The MAC is a keyed BLAKE2b (`checker.model.digest`), under a secret of this user's kept outside
 the cache folder (`secret_path`), over all of them and the value's very bytes: whatever
 cannot be read back as exactly that - a corrupt, truncated or foreign file, one written
 by other code, or one whose value was changed by anyone without the secret - is ignored
@@ -20,8 +20,6 @@ CHECKER_CACHE_DIR turns the cache off, and so does `--no-cache`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import hmac
 import os
 import stat
 import time
@@ -31,9 +29,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from checker.errors import CheckerError
+from checker.model.digest import hasher, mac, same
 from checker.read.sourcemap import open_regular
 
-FORMAT = "checker-cache-v3"
+FORMAT = "checker-cache-v4"
 T = TypeVar("T")
 
 _DISABLED = {"off": False}
@@ -66,7 +65,8 @@ def code_version() -> str:
     time (a stat, not a read: it is paid on every start-up), in the package's own folder.
     """
     here = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"{FORMAT}\0{here}".encode())
+    digest = hasher()
+    digest.update(f"{FORMAT}\0{here}".encode())
     paths = [here / "engine.py", here / "ruleset.py"]
     for folder in ("model", "read", "evaluation"):
         paths += sorted((here / folder).glob("*.py"))
@@ -151,7 +151,7 @@ def _mac(kind: str, key: str, value: bytes) -> str | None:
     if secret is None:
         return None
     message = f"{FORMAT}\0{code_version()}\0{kind}\0{key}\0".encode() + value
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+    return mac(secret, message)
 
 
 def _prefix(key: str) -> bytes:
@@ -175,7 +175,7 @@ def exists(kind: str, key: str) -> bool:
 def load(kind: str, key: str, type: type[T]) -> T | None:
     """The value stored under (kind, key) by this code, or None: build it afresh.
 
-    Only an entry whose MAC (HMAC-SHA256 under this user's secret, over the format, code
+    Only an entry whose MAC (keyed BLAKE2b under this user's secret, over the format, code
     version, kind, key and the value's very bytes) checks is read: a corrupt, foreign or
     tampered one is ignored and removed.
     """
@@ -193,7 +193,7 @@ def load(kind: str, key: str, type: type[T]) -> T | None:
     try:
         prefix = _prefix(key)
         start = len(prefix) + 64 + len(_MIDDLE)
-        mac, value = data[len(prefix) : len(prefix) + 64], data[start:-1]
+        found_mac, value = data[len(prefix) : len(prefix) + 64], data[start:-1]
         expected = _mac(kind, key, value)
         if (
             expected is None
@@ -201,7 +201,7 @@ def load(kind: str, key: str, type: type[T]) -> T | None:
             or not data.startswith(prefix)
             or data[len(prefix) + 64 : start] != _MIDDLE
             or not data.endswith(b"}")
-            or not hmac.compare_digest(mac, expected.encode())
+            or not same(found_mac, expected.encode())
         ):
             raise ValueError("a foreign or tampered entry")
         found = msgspec.json.decode(value, type=type)

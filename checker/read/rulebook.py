@@ -7,7 +7,6 @@ only to read a rulebook afresh, so a cached rulebook costs no pydantic import.
 
 from __future__ import annotations
 
-import hashlib
 import stat
 from functools import cache as memoised
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from msgspec.structs import replace
 
 from checker.errors import CheckerError, Location, Problem
+from checker.model.digest import hasher
 from checker.model.rulebook import Rulebook
 from checker.read import cache
 from checker.read.sourcemap import NOT_REGULAR, Document, parse_yaml, read_bytes, read_text
@@ -172,7 +172,7 @@ def _load_checked(base: Path, files: list[Path]) -> Rulebook:
 
     problems: list[Problem] = []
     parsed: list[tuple[Document, RuleFile]] = []
-    digest = hashlib.sha256()
+    digest = hasher()
     for path in files:
         try:
             text = read_text(path)
@@ -199,7 +199,8 @@ def _content_key(base: Path, files: list[Path]) -> str:
     """Every file of the folder counts (rule files, and the sources quotes are checked in),
     and so does the folder itself, resolved: however it is spelled (`rules`, `../rules`,
     an absolute path) it is one entry, whose `root` is set to the spelling on reading."""
-    digest = hashlib.sha256(f"checker-rulebook:{base.resolve()}".encode())
+    digest = hasher()
+    digest.update(f"checker-rulebook:{base.resolve()}".encode())
     every = files if files == [base] else _folder_files(base)
     for path in sorted({*files, *every}):
         try:
