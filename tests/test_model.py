@@ -142,3 +142,11 @@ def test_every_code_of_the_table_is_listed_and_nothing_else() -> None:
     every = codes._countries() | codes._subdivisions()
     assert all(codes._listed(code) for code in every)
     assert not any(codes._listed(bad) for bad in ("", "#", "R", "RU-", "ISO", "AD\tAndorra"))
+
+
+def test_each_country_s_subdivisions_are_the_table_s() -> None:
+    every = codes._subdivisions()
+    for country in codes._countries():
+        expected = {code for code in every if code.split("-", 1)[0] == country}
+        assert codes.subdivisions_of(country) == expected, country
+    assert codes.subdivisions_of("XX") == frozenset()

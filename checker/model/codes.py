@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from functools import cache
 from pathlib import Path
@@ -17,11 +16,10 @@ TABLE = Path(__file__).with_name("iso3166.txt")
 
 
 @cache
-def _codes() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
-    """Countries, subdivisions, and the subdivisions sorted (the table keeps them so)."""
+def _codes() -> tuple[frozenset[str], frozenset[str]]:
+    """Countries and subdivisions."""
     codes = [line.split("\t", 1)[0] for line in _lines()]
-    ordered = tuple(sorted(c for c in codes if "-" in c))
-    return frozenset(c for c in codes if "-" not in c), frozenset(ordered), ordered
+    return frozenset(c for c in codes if "-" not in c), frozenset(c for c in codes if "-" in c)
 
 
 @cache
@@ -62,10 +60,15 @@ def _subdivisions() -> frozenset[str]:
 
 @cache
 def subdivisions_of(country: str) -> frozenset[str]:
-    ordered = _codes()[2]
-    start = bisect.bisect_left(ordered, country + "-")
-    end = bisect.bisect_left(ordered, country + ".")  # "." sorts right after "-"
-    return frozenset(ordered[start:end])
+    """The subdivision codes of `country`, found in the table's text (as `_listed`)."""
+    text, prefix = _text(), f"\n{country}-"
+    found = []
+    at = text.find(prefix)
+    while at >= 0:
+        end = text.index("\t", at)
+        found.append(text[at + 1 : end])
+        at = text.find(prefix, end)
+    return frozenset(found)
 
 
 def country_of(territory: str) -> str:

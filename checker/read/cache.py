@@ -62,20 +62,22 @@ def code_version() -> str:
 
     Any change to those files makes every older entry foreign, so an upgrade never reads
     a value in a shape it no longer defines. Taken from each file's size and modification
-    time (a stat, not a read: it is paid on every start-up), in the package's own folder.
+    time (a stat, not a read: it is paid on every start-up), in the package's own folder
+    (listed with `os.scandir`: pathlib's globbing took most of its 0.7 ms).
     """
-    here = Path(__file__).resolve().parent.parent
+    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     digest = hasher()
     digest.update(f"{FORMAT}\0{here}".encode())
-    paths = [here / "engine.py", here / "ruleset.py"]
+    names = ["engine.py", "ruleset.py"]
     for folder in ("model", "read", "evaluation"):
-        paths += sorted((here / folder).glob("*.py"))
-    for path in paths:
+        with os.scandir(os.path.join(here, folder)) as entries:
+            names += sorted(f"{folder}/{e.name}" for e in entries if e.name.endswith(".py"))
+    for name in names:
         try:
-            found = path.stat()
+            found = os.stat(os.path.join(here, name))
         except OSError:
             continue
-        digest.update(f"{path.relative_to(here)}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
+        digest.update(f"{name}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
     return digest.hexdigest()[:32]
 
 
