@@ -150,3 +150,8 @@ def test_each_country_s_subdivisions_are_the_table_s() -> None:
         expected = {code for code in every if code.split("-", 1)[0] == country}
         assert codes.subdivisions_of(country) == expected, country
     assert codes.subdivisions_of("XX") == frozenset()
+
+
+@given(st.sets(st.sampled_from(sorted(codes._countries())), max_size=60))
+def test_the_first_country_outside_a_set_is_the_least_one_not_in_it(mentioned: set[str]) -> None:
+    assert codes.first_country_outside(mentioned) == min(codes._countries() - mentioned)

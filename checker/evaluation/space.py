@@ -314,9 +314,9 @@ def _territories(rulebooks: Sequence[Rulebook]) -> tuple[Territory, ...]:
 
 
 def _unmentioned_country(mentioned: set[str]) -> str:
-    from checker.model.codes import _countries
+    from checker.model.codes import first_country_outside
 
-    return min(_countries() - mentioned)
+    return first_country_outside(mentioned)
 
 
 def _span_dates(span: InForce, *, month_aware: bool) -> list[date]:

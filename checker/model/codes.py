@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
@@ -69,6 +70,17 @@ def subdivisions_of(country: str) -> frozenset[str]:
         found.append(text[at + 1 : end])
         at = text.find(prefix, end)
     return frozenset(found)
+
+
+def first_country_outside(mentioned: Collection[str]) -> str:
+    """The first country code, alphabetically, that is not in `mentioned`: read from the
+    table's head, which lists every country first, in order (`read.isotable` writes it
+    so), without splitting the 5,000 lines after them."""
+    for line in _text().split("\n", len(mentioned) + 8):
+        code = line.partition("\t")[0]
+        if len(code) == 2 and line[:1] != "#" and code not in mentioned:
+            return code
+    return min(_countries() - set(mentioned))
 
 
 def country_of(territory: str) -> str:

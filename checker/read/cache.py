@@ -65,16 +65,16 @@ def code_version() -> str:
     time (a stat, not a read: it is paid on every start-up), in the package's own folder
     (listed with `os.scandir`: pathlib's globbing took most of its 0.7 ms).
     """
-    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    here = Path(__file__).resolve().parent.parent
     digest = hasher()
     digest.update(f"{FORMAT}\0{here}".encode())
     names = ["engine.py", "ruleset.py"]
     for folder in ("model", "read", "evaluation"):
-        with os.scandir(os.path.join(here, folder)) as entries:
+        with os.scandir(here / folder) as entries:
             names += sorted(f"{folder}/{e.name}" for e in entries if e.name.endswith(".py"))
     for name in names:
         try:
-            found = os.stat(os.path.join(here, name))
+            found = (here / name).stat()
         except OSError:
             continue
         digest.update(f"{name}\0{found.st_size}\0{found.st_mtime_ns}\0".encode())
