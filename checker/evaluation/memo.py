@@ -300,6 +300,7 @@ class Memo:
         """Exactly `evaluation.evaluate(...)`, with the traces reused from the class."""
         from checker.evaluation.explain import assemble
 
+        self.table.read_whole()  # the traces are needed: the consent part comes with them
         key = self.key(strike)
         return assemble(
             self.rulebook,

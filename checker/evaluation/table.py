@@ -104,6 +104,11 @@ class DecisionTable:
             }
         return self._stored
 
+    def read_whole(self) -> None:
+        """Read the whole table now, consent part included: for a run that needs traces,
+        which would otherwise read the consent part's own entry first, then the table."""
+        self._table()
+
     def kept(self) -> bool:
         """Whether a table is kept for these rules and code (a stat, not a read)."""
         from checker.read import cache
