@@ -120,7 +120,7 @@ def test_a_damaged_table_is_ignored(own_cache: Path) -> None:
     memo.save()
     (path,) = own_cache.glob("decisions-*.json")
     stored = json.loads(path.read_text())
-    for entry in stored["value"]["traces"].values():
+    for entry in stored["value"]["pool"]:
         for trace in entry.values():
             trace["verdicts"] = ["permitted", "prohibited"]  # no longer one verdict
     path.write_text(json.dumps(stored))
@@ -145,3 +145,29 @@ def test_a_table_of_another_code_version_is_never_used(
     assert later.table.traces(first.key(strike), BOOK.readings) is None
     assert later.verdict(scenario, strike) == verdict
     assert later.engine_runs == len(BOOK.readings)
+
+
+def test_classes_with_the_same_traces_share_one_kept_entry(own_cache: Path) -> None:
+    """The kept table holds each distinct set of traces once, and every class reads its own
+    back: before the grant, ATACMS against troops or a depot, in Kursk oblast or elsewhere
+    in Russia, are four classes that the same missing consent decides."""
+    memo = Memo(BOOK)
+    cases = []
+    for territory in ("RU-KRS", "RU-BEL"):
+        for kind in ("troops", "ammunition_depot"):
+            data = {
+                "date": "2024-11-10",
+                "weapon": "ATACMS",
+                "target": {"territory": territory, "kind": kind},
+            }
+            scenario = checker.parse_scenario(json.dumps(data), "t.json", BOOK)
+            strike = strike_of(BOOK, scenario)
+            cases.append((scenario, strike, memo.verdict(scenario, strike)))
+    memo.save()
+    (path,) = own_cache.glob("decisions-*.json")
+    stored = json.loads(path.read_text())["value"]
+    assert len(stored["traces"]) == 4 and len(stored["pool"]) == 1
+    again = Memo(BOOK)
+    for scenario, strike, verdict in cases:
+        assert again.verdict(scenario, strike) == verdict
+    assert again.engine_runs == 0

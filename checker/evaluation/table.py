@@ -74,11 +74,12 @@ def trace_of(data: dict[str, Any]) -> Trace:
 
 
 class _Stored(msgspec.Struct):
-    """The table as read: each class's traces left as their JSON text until asked for
-    (`DecisionTable.traces`). Decoding all 2,000 classes of a compiled table took a
-    one-file `checker eval`, which needs one, 6 ms."""
+    """The table as kept: each distinct set of traces once (`pool`: a compiled table of
+    2,000 classes has some 40), and each class's index into it. Kept whole, every class's
+    traces made a 1 MB file that a one-file `checker eval` read, checked and decoded."""
 
-    traces: dict[str, msgspec.Raw]
+    traces: dict[str, int]
+    pool: list[dict[str, Any]]
     consent: dict[str, bool]
 
 
@@ -87,21 +88,19 @@ class DecisionTable:
 
     def __init__(self, rulebook: Rulebook) -> None:
         self.key = table_key(rulebook)
-        self._stored: dict[str, Any] | None = None
-        self._stored_consent: dict[str, Any] | None = None
+        self._stored: _Stored | None = None
+        self._stored_consent: dict[str, bool] | None = None
         self._traces: dict[str, dict[str, Any]] = {}
         self._consent: dict[str, bool] = {}
 
-    def _table(self) -> dict[str, Any]:
+    def _table(self) -> _Stored:
         if self._stored is None:
             from checker.read import cache
 
             with cache.long_lived():
                 found = cache.load(KIND, self.key, _Stored)
-            self._stored = {
-                "traces": {} if found is None else found.traces,
-                "consent": {} if found is None else found.consent,
-            }
+            ok = found is not None and all(0 <= i < len(found.pool) for i in found.traces.values())
+            self._stored = found if ok and found is not None else _Stored({}, [], {})
         return self._stored
 
     def read_whole(self) -> None:
@@ -117,30 +116,34 @@ class DecisionTable:
 
     def traces(self, key: Key, readings: tuple[str, ...]) -> dict[str, Trace] | None:
         """The class's trace under each reading, if the table holds them all."""
+        table = self._table()
+        index = table.traces.get(_text(key))
+        if index is None:
+            return None
+        found = table.pool[index]
+        if any(r not in found for r in readings):
+            return None
         try:
-            found = _decoded(self._table()["traces"].get(_text(key)))
-            if not isinstance(found, dict) or any(r not in found for r in readings):
-                return None
             return {reading: trace_of(found[reading]) for reading in readings}
-        except (KeyError, TypeError, ValueError, AttributeError):  # msgspec.DecodeError too
+        except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
     def consent(self, base: Key) -> bool | None:
         """Whether the base class falls under the consent regime, if the table knows."""
         if self._stored is not None:
-            found = self._stored["consent"].get(_text(base))
+            found = self._stored.consent.get(_text(base))
         else:
             found = self._consents().get(_text(base))
         return found if isinstance(found, bool) else None
 
-    def _consents(self) -> dict[str, Any]:
+    def _consents(self) -> dict[str, bool]:
         """The table's consent part alone, kept as an entry of its own beside the table (a
         run whose templates are kept reads no trace): a sixth of the whole table's size."""
         if self._stored_consent is None:
             from checker.read import cache
 
             found = cache.load(CONSENT_KIND, self.key, dict[str, bool])
-            self._stored_consent = found if found is not None else self._table()["consent"]
+            self._stored_consent = found if found is not None else self._table().consent
         return self._stored_consent
 
     def learn(self, key: Key, traces: dict[str, Trace]) -> None:
@@ -159,18 +162,21 @@ class DecisionTable:
         # another process may have stored more since: merge with that
         self._stored = self._stored_consent = None
         table = self._table()
+        every = {key: table.pool[index] for key, index in table.traces.items()}
         for key, entry in self._traces.items():
-            try:
-                known = _decoded(table["traces"].get(key))
-            except ValueError:
-                known = None
-            table["traces"][key] = {**known, **entry} if isinstance(known, dict) else entry
-        table["consent"].update(self._consent)
-        cache.store(KIND, self.key, table)
-        cache.store(CONSENT_KIND, self.key, table["consent"])
+            every[key] = {**every.get(key, {}), **entry}
+        pooled: dict[bytes, int] = {}
+        pool: list[dict[str, Any]] = []
+        indices: dict[str, int] = {}
+        for key, entry in every.items():
+            text = msgspec.json.encode(entry, order="sorted")
+            index = pooled.get(text)
+            if index is None:
+                index = pooled[text] = len(pool)
+                pool.append(entry)
+            indices[key] = index
+        table.consent.update(self._consent)
+        self._stored = _Stored(indices, pool, table.consent)
+        cache.store(KIND, self.key, self._stored)
+        cache.store(CONSENT_KIND, self.key, table.consent)
         self._traces, self._consent = {}, {}
-
-
-def _decoded(found: Any) -> Any:
-    """A class's traces as data: decoded from its kept JSON text if it is still that."""
-    return msgspec.json.decode(found) if isinstance(found, msgspec.Raw) else found
