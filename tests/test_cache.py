@@ -80,3 +80,21 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert cache.cache_dir() is None
     load_rulebook(RULES)
     assert not list(tmp_path.iterdir())
+
+
+def test_the_records_read_from_the_cache_have_evaluated_annotations() -> None:
+    """No string annotation for msgspec to compile in every process (`checker.model`)."""
+    import msgspec
+
+    from checker.evaluation.table import _Stored
+    from checker.model import rules
+    from checker.model.dates import PolicyDate
+    from checker.model.rulebook import Rulebook
+
+    records = [Rulebook, PolicyDate, _Stored]
+    records += [
+        v for v in vars(rules).values() if isinstance(v, type) and issubclass(v, msgspec.Struct)
+    ]
+    for record in records:
+        strings = [n for n, a in record.__annotations__.items() if isinstance(a, str)]
+        assert not strings, (record.__name__, strings)

@@ -10,8 +10,6 @@ maker: the table only remembers its answers, and an entry it cannot read back ex
 is ignored.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 import msgspec

@@ -4,8 +4,6 @@ Plain values with no pydantic in sight, so the models (`checker.model`) and the 
 `checker eval` path (`checker.quick`) read dates with the very same functions.
 """
 
-from __future__ import annotations
-
 import re
 from datetime import date, timedelta
 from typing import Any, Literal

@@ -1,7 +1,5 @@
 """Records some of whose fields are kept beside the value, not part of it."""
 
-from __future__ import annotations
-
 from typing import Any, ClassVar
 
 from msgspec import Struct

@@ -1,7 +1,5 @@
 """The rulebook: every rule of one rulebook, with its readings and sources."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from datetime import date

@@ -5,8 +5,6 @@ Frozen records with the fields the rule files have (read and checked by
 (`msgspec.structs.replace`), which is how readings (`Grant.under`) and mutants are made.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Any, Literal, TypeAlias, get_args
 
@@ -119,7 +117,7 @@ class Grant(Struct, frozen=True):
     readings: dict[str, ReadingOverride]
     provenance: list[Provenance]
 
-    def under(self, reading: str) -> Grant:
+    def under(self, reading: str) -> "Grant":
         """This grant as one reading understands it."""
         override = self.readings.get(reading)
         if override is None:
