@@ -62,7 +62,10 @@ def leave(code: int) -> NoReturn:
     teardown: freeing every module and object one by one took about 9 ms of a 70 ms
     one-file run, and the system frees the process whole. Nothing is left to it: the
     command has written every byte to its descriptor (`Writer`), kept what it learnt
-    (`run`), and ended its workers; no exit handler is registered."""
+    (`run`), and ended and joined its workers. The exit handlers an `eval` may register
+    have nothing to do: multiprocessing's would end those workers, logging's would flush
+    handlers that checker never adds (`tests/test_faults.py` checks no process outlives a
+    run)."""
     import contextlib
 
     for stream in (sys.stdout, sys.stderr):
