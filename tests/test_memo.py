@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 import checker
 from checker.engine import engine_for
 from checker.evaluation.explain import assemble
-from checker.evaluation.memo import Extras, Memo, readings_to_run, scenario_name
+from checker.evaluation.memo import Extras, Memo, readings_to_run
 from checker.evaluation.space import build_space
+from checker.model.names import scenario_name
 from checker.model.rulebook import Rulebook
 from checker.model.scenario import Scenario
 from checker.model.verdict import Verdict

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 import checker
 from checker.engine import engine_for
 from checker.evaluation.explain import assemble
-from checker.evaluation.memo import Extras, Memo, scenario_name
+from checker.evaluation.memo import Extras, Memo
 from checker.evaluation.table import table_key
+from checker.model.names import scenario_name
 from checker.model.rulebook import Rulebook
 from checker.model.scenario import Scenario
 from checker.model.strike import Strike

@@ -17,8 +17,9 @@ import checker
 from checker import cli
 from checker.engine import engine_for
 from checker.evaluation.explain import assemble
-from checker.evaluation.memo import Memo, scenario_name
+from checker.evaluation.memo import Memo
 from checker.evaluation.templates import Templates, escaped
+from checker.model.names import scenario_name
 from checker.model.rulebook import Rulebook
 from checker.read.lines import LineReader, point
 from checker.read.scenario import strike_of

@@ -67,7 +67,7 @@ def assemble(
         after_sources = strike.day > rulebook.newest_source
     caveats = _caveats(rulebook, after_sources, strike)
     sources = _sources(rulebook, rules, [r.reading for r in results])
-    name = scenario.id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
+    name = names.scenario_name(scenario.id, file)
     feasibility = feasibility_of(rulebook, scenario, strike)
     warnings = range_warnings(feasibility)
     return Verdict(

@@ -122,7 +122,7 @@ class JsonlEvaluator:
 
     def _text_lines(self, path: str, block: bytes, first_line: int) -> Iterator[JsonlItem]:
         """Rendered text as bytes, from the class's template; the rest as `lines` does."""
-        from checker.evaluation.memo import scenario_name
+        from checker.model.names import scenario_name
         from checker.read.lines import point
 
         templates, stats, read = self.templates, self.stats, self.reader.read
@@ -224,8 +224,8 @@ class _FileSlots:
     """The encoded `file` (path:line) and default scenario name of a line of one file."""
 
     def __init__(self, path: str) -> None:
-        from checker.evaluation.memo import scenario_name
         from checker.evaluation.slots import string_slot
+        from checker.model.names import scenario_name
 
         self._path = path
         self._string = string_slot

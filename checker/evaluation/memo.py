@@ -477,11 +477,6 @@ def _split(text: str) -> list[bytes | str]:
         rest = rest[at + len(sentinel) :]
 
 
-def scenario_name(scenario_id: str | None, file: str | None) -> str:
-    """The name `verdict.assemble` gives a scenario."""
-    return scenario_id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")
-
-
 _FEASIBLE = frozenset(("feasibility", "warnings"))
 _FILLERS: dict[str, Callable[[Any], bytes]] = {
     "scenario": lambda e: string_slot(e.name),

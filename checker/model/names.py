@@ -118,3 +118,8 @@ def day(value: date) -> str:
 def month(value: date) -> str:
     """A month: "May 2024"."""
     return f"{value:%B %Y}"
+
+
+def scenario_name(scenario_id: str | None, file: str | None) -> str:
+    """A scenario's name in its verdict: its `id`, else its file's name without `.json`."""
+    return scenario_id or (file.rsplit("/", 1)[-1].removesuffix(".json") if file else "scenario")

@@ -2,11 +2,11 @@
 
 An entry is one JSON file, written whole or not at all (a temporary file renamed into
 place), holding a format tag, the digest of the code that wrote it, its key and a MAC
-beside the value. The MAC is a keyed BLAKE2b (`checker.model.digest`), under a secret of this user's kept outside
-the cache folder (`secret_path`), over all of them and the value's very bytes: whatever
-cannot be read back as exactly that - a corrupt, truncated or foreign file, one written
-by other code, or one whose value was changed by anyone without the secret - is ignored
-(and removed), and the caller builds the value afresh. Nothing read from it is ever
+beside the value. The MAC is a keyed BLAKE2b (`checker.model.digest`), under a secret of
+this user's kept outside the cache folder (`secret_path`), over all of them and the
+value's very bytes: whatever cannot be read back as exactly that - a corrupt, truncated
+or foreign file, one written by other code, or one whose value was changed by anyone
+without the secret - is ignored (and removed), and the caller builds the value afresh. Nothing read from it is ever
 executed: values are decoded by msgspec into the runtime types of `checker.model`.
 See docs/security.md for what this does and does not protect against.
 
